@@ -1,0 +1,68 @@
+"""The one exception hierarchy of netops.
+
+Every error netops raises on purpose derives from :class:`NetopsError`, so the CLI
+and the API can turn any of them into one clear line (or a 4xx with a reason)
+instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class NetopsError(Exception):
+    """Base of every error netops raises on purpose."""
+
+
+class SettingsError(NetopsError):
+    """The settings (environment, settings file) are invalid."""
+
+
+class CredentialError(NetopsError):
+    """An auth profile's secret is missing, or the secrets file is unsafe."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a data file: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class DataFileError(NetopsError):
+    """One or more problems in YAML data files (inventory, profiles, playbooks...)."""
+
+    def __init__(self, problems: list[Problem], what: str = "data") -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        self.what = what
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in {what}"
+        super().__init__(head + "".join(f"\n  {p}" for p in self.problems))
+
+
+class InventoryError(DataFileError):
+    """The inventory is invalid; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems, "inventory")
+
+
+class TransportError(NetopsError):
+    """Talking to a device failed (timeout, refused, auth, garbled reply)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class LabError(NetopsError):
+    """The lab could not be started, found or changed."""

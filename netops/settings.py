@@ -1,0 +1,150 @@
+"""Settings: environment (``NETOPS_`` prefix, ``__`` for nesting) over an optional YAML file.
+
+Built by :func:`load_settings`, never at import time. The settings file is named by
+``NETOPS_SETTINGS_FILE`` (or the ``settings_file`` argument); environment variables
+win over it. Thresholds live here, not in code, so local policy can change them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from netops.errors import SettingsError
+
+
+def _default_state_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "netops"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SnmpSettings(_Section):
+    """How the SNMP poller behaves."""
+
+    timeout: float = Field(2.0, gt=0, description="Seconds to wait for one response")
+    retries: int = Field(1, ge=0, description="Retransmissions after a timeout")
+    max_repetitions: int = Field(25, ge=1, le=200, description="GETBULK max-repetitions")
+    concurrency: int = Field(256, ge=1, description="Devices polled at once per worker")
+    interval: float = Field(60.0, gt=0, description="Seconds between polls of one device")
+    workers: int = Field(0, ge=0, description="Worker processes; 0 = one per CPU core")
+
+
+class SshSettings(_Section):
+    """How SSH sessions behave."""
+
+    timeout: float = Field(20.0, gt=0, description="Seconds to connect and per command")
+    concurrency: int = Field(32, ge=1, description="Sessions open at once")
+
+
+class Settings(BaseSettings):
+    """All netops settings. Paths are relative to the working directory."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NETOPS_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="production refuses default secrets"
+    )
+    inventory: Path = Field(Path("inventory/district"), description="Inventory folder or file")
+    endpoints: Path | None = Field(None, description="Endpoints file (lab) overriding addresses")
+    state_dir: Path = Field(default_factory=_default_state_dir, description="State, events, audit")
+    backup_dir: Path | None = Field(
+        None, description="Config backup history (default: state_dir/backups)"
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default SQLite in state_dir"
+    )
+    secrets_file: Path | None = Field(
+        None, description="YAML file (mode 0600) with auth-profile secrets"
+    )
+    collectors_dir: Path = Field(Path("collectors"), description="Collection profiles folder")
+    playbooks_dir: Path = Field(Path("playbooks"), description="Playbooks folder")
+    snmp: SnmpSettings = Field(default_factory=SnmpSettings)
+    ssh: SshSettings = Field(default_factory=SshSettings)
+
+    @property
+    def resolved_backup_dir(self) -> Path:
+        return self.backup_dir or self.state_dir / "backups"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'netops.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read settings file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: settings file must be a mapping of setting names")
+    return data
+
+
+def load_settings(settings_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings: ``overrides`` > environment > settings file > defaults."""
+    file = settings_file or (
+        Path(os.environ["NETOPS_SETTINGS_FILE"]) if os.environ.get("NETOPS_SETTINGS_FILE") else None
+    )
+    from_file = _read_settings_file(file) if file else {}
+
+    class _FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _DictSource(settings_cls, from_file))
+
+    try:
+        built = _FromFile(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        where = f" (settings file {file})" if file else ""
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsError(f"invalid settings{where}: {details}") from exc
+    return built
+
+
+class _DictSource(PydanticBaseSettingsSource):
+    """A settings source backed by an already-read mapping (the settings file)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], data: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._data = data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
