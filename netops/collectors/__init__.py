@@ -1,0 +1,1 @@
+"""Collection: profiles (``collectors/``), schedulers and parsers turning device output into records."""

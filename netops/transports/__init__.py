@@ -1,0 +1,1 @@
+"""Transports: how bytes and text move to and from devices (SNMP, SSH, SQL). No parsing here."""
