@@ -64,7 +64,7 @@ def load_profile_files(folder: Path) -> dict[str, tuple[YamlDoc, ProfileFile]]:
                 loc = tuple(error["loc"])
                 message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
                 problems.append(Problem(doc.file, doc.line(loc), suffix(loc).lstrip("."), message))
-    for name, (doc, profile) in files.items():
+    for doc, profile in files.values():
         for i, parent in enumerate(profile.extends):
             if parent not in files:
                 problems.append(
