@@ -66,3 +66,23 @@ class TransportError(NetopsError):
 
 class LabError(NetopsError):
     """The lab could not be started, found or changed."""
+
+
+class PlaybookError(NetopsError):
+    """A playbook cannot run as asked (see the subclasses)."""
+
+
+class PlaybookRequestError(PlaybookError):
+    """A run request is wrong (bad parameter, unknown target, missing reason...).
+
+    Raised while a run is prepared, before anything is sent to any device.
+    ``parameter`` names what is wrong (a parameter name, ``targets``, ``reason``...).
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class PlaybookNotFound(PlaybookError):
+    """No playbook, run or bundle of that name or id."""
