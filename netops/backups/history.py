@@ -23,7 +23,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +61,11 @@ class ConfigHistory:
     """The history repository at ``path`` (created on first use)."""
 
     def __init__(
-        self, path: Path, *, git: str = "git", author: tuple[str, str] = ("netops", "netops@localhost")
+        self,
+        path: Path,
+        *,
+        git: str = "git",
+        author: tuple[str, str] = ("netops", "netops@localhost"),
     ) -> None:
         self.path = path
         self.git_binary = git
@@ -212,7 +216,7 @@ class HistoryWriter:
 
     def _stream(self) -> IO[bytes]:
         if self._proc is None:
-            self._stderr = tempfile.TemporaryFile()
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _finish/abort
             self._proc = subprocess.Popen(
                 [
                     self.history.git_binary,
@@ -252,10 +256,8 @@ class HistoryWriter:
         """Write the commit; the new revision, or None when nothing changed."""
         if not self._marks:
             return None
-        try:
+        with suppress(BrokenPipeError):  # fast-import died: _finish() reports why
             self._write_commit(message, when)
-        except BrokenPipeError:
-            pass  # fast-import died: _finish() reports why
         self._finish()
         head = self.history.head()
         if head is None or head == self.parent:
@@ -280,10 +282,8 @@ class HistoryWriter:
 
     def _finish(self) -> None:
         assert self._proc is not None and self._proc.stdin is not None
-        try:
+        with suppress(BrokenPipeError):
             self._proc.stdin.close()
-        except BrokenPipeError:
-            pass
         code = self._proc.wait()
         if code != 0:
             assert self._stderr is not None

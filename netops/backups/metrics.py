@@ -21,9 +21,7 @@ from netops.models import ConfigBackupStatus
 from netops.store import Store
 
 
-def families(
-    store: Store, inventory: Inventory, now: datetime | None = None
-) -> Iterable[Metric]:
+def families(store: Store, inventory: Inventory, now: datetime | None = None) -> Iterable[Metric]:
     """The config-backup metric families for every device under a device_config policy."""
     at = now or datetime.now(UTC)
     last_success = GaugeMetricFamily(

@@ -252,7 +252,7 @@ def _record(
                 device=o.device,
                 transport="ssh",
                 ok=o.ok,
-                reason=(o.reason if o.reason in _REASONS else "error") if not o.ok else None,  # type: ignore[arg-type]
+                reason=(o.reason if o.reason in _REASONS else "error") if not o.ok else None,
                 error=o.error,
                 started_at=o.started_at,
                 duration_seconds=o.duration_seconds,

@@ -37,7 +37,9 @@ class CliCommand(BaseModel):
 
     command: str = Field(min_length=1, description="As typed on the device; '{vrf}' with foreach")
     textfsm: str | None = Field(None, description="ntc-templates platform, e.g. huawei_vrp")
-    parser: str | None = Field(None, description="Named parser function (netops.collectors.parsers)")
+    parser: str | None = Field(
+        None, description="Named parser function (netops.collectors.parsers)"
+    )
     fields: dict[str, str] = Field(
         default_factory=dict,
         description="Record field -> parsed column (textfsm output), or '{col_a}/{col_b}' to join",

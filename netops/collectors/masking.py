@@ -30,9 +30,7 @@ _NOT_A_SECRET = (
     r"(?!(?:cipher|irreversible-cipher|simple|plain|hash|policy|expire|history|alert|level|role|"
     r"min-length|complexity|complexity-check|encryption|chain|generate|config-key|required|"
     r"service-type|authentication-mode|privacy-mode|aging|lock|control|authentication|accounting|"
-    r"authorization|address|[=:]|"
-    + re.escape(MASK)
-    + r")(?:\s|$))"
+    r"authorization|address|[=:]|" + re.escape(MASK) + r")(?:\s|$))"
 )
 
 
@@ -81,9 +79,7 @@ _RULES: tuple[_Rule, ...] = (
     _value_rule(
         "key-equals-value",
         r"(?P<keep>(?<![\w.-])[\w.-]*(?:password|passwd|secret|token|psk|community)[\w.-]*"
-        r"[ \t]*[=:][ \t]*)(?!"
-        + re.escape(MASK)
-        + r")(?P<secret>[^\s#;]+)",
+        r"[ \t]*[=:][ \t]*)(?!" + re.escape(MASK) + r")(?P<secret>[^\s#;]+)",
     ),
     _value_rule(
         "comware-password-hash",
@@ -102,7 +98,15 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _value_rule(
         "ospf-md5",
-        r"(?P<keep>message-digest-key" + _WS + r"\d+" + _WS + "md5" + _WS + r"(?>(?:[0-9]" + _WS + ")?))"
+        r"(?P<keep>message-digest-key"
+        + _WS
+        + r"\d+"
+        + _WS
+        + "md5"
+        + _WS
+        + r"(?>(?:[0-9]"
+        + _WS
+        + ")?))"
         r"(?P<secret>\S+)",
     ),
     _value_rule(

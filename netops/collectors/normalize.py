@@ -56,7 +56,9 @@ def mac(value: str) -> str:
 
 def _admin(value: str) -> str:
     v = value.strip().lower()
-    return "down" if v.startswith("*") or v in ("adm", "admin down", "administratively down") else "up"
+    return (
+        "down" if v.startswith("*") or v in ("adm", "admin down", "administratively down") else "up"
+    )
 
 
 def _oper(value: str) -> str:
@@ -68,7 +70,9 @@ def _oper(value: str) -> str:
     return v if v in ("testing", "dormant", "notpresent", "lowerlayerdown") else "unknown"
 
 
-def map_row(row: dict[str, Any], fields: dict[str, str], constants: dict[str, str]) -> dict[str, Any]:
+def map_row(
+    row: dict[str, Any], fields: dict[str, str], constants: dict[str, str]
+) -> dict[str, Any]:
     """Rename (or join) parsed columns into record fields; a row without ``fields`` passes as is."""
     if not fields:
         out = dict(row)
@@ -110,8 +114,11 @@ def clean(record: dict[str, Any]) -> dict[str, Any]:
                 value = _oper(value)
             elif key == "protocol" and isinstance(value, str):
                 value = _PROTOCOLS.get(value, value.lower())
-            elif key in ("vrf", "next_hop_vrf") and isinstance(value, str):
-                if value.lower() in ("_public_", "public", "global", "default"):
-                    value = None if key == "vrf" else "public"
+            elif (
+                key in ("vrf", "next_hop_vrf")
+                and isinstance(value, str)
+                and value.lower() in ("_public_", "public", "global", "default")
+            ):
+                value = None if key == "vrf" else "public"
         out[key] = value
     return out

@@ -67,7 +67,9 @@ def cli_sections(folder: Path) -> dict[str, CliSection]:
             continue
         if section.device_type is None:
             problems.append(
-                Problem(doc.file, doc.line(("cli",)), "cli.device_type", "missing (own or inherited)")
+                Problem(
+                    doc.file, doc.line(("cli",)), "cli.device_type", "missing (own or inherited)"
+                )
             )
             continue
         sections[profile.platform] = section
@@ -171,7 +173,9 @@ def config_fetcher(
     def fetch(device: Device) -> str:
         cli = sections.get(device.platform.value)
         if cli is None or "config" not in cli.records:
-            raise TransportError("error", f"no cli 'config' record for platform {device.platform.value}")
+            raise TransportError(
+                "error", f"no cli 'config' record for platform {device.platform.value}"
+            )
         with open_session(inv, device, cli, settings, secrets, endpoints) as session:
             collected = records_from(device.name, cli, session.send, ["config"])
         if "config" in collected.errors:
@@ -185,7 +189,9 @@ def config_fetcher(
     return fetch
 
 
-def _run_kind(kind: str, commands: list[CliCommand], send: Send, vrfs: list[str]) -> list[dict[str, Any]]:
+def _run_kind(
+    kind: str, commands: list[CliCommand], send: Send, vrfs: list[str]
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     texts: list[str] = []
     for command in commands:
@@ -202,7 +208,11 @@ def _run_kind(kind: str, commands: list[CliCommand], send: Send, vrfs: list[str]
                 texts.extend(r["text"] for r in parse(command, text, line) if r.get("text"))
                 continue
             for row in parse(command, text, line):
-                if vrf is not None and "vrf" in RECORD_KINDS[kind].model_fields and not row.get("vrf"):
+                if (
+                    vrf is not None
+                    and "vrf" in RECORD_KINDS[kind].model_fields
+                    and not row.get("vrf")
+                ):
                     row["vrf"] = vrf
                 rows.append(row)
     if kind == "config":
@@ -238,7 +248,10 @@ def open_session(
 
 
 def poll_device(
-    device: Device, cli: CliSection, session: Callable[[], SshSession], kinds: Iterable[str] | None = None
+    device: Device,
+    cli: CliSection,
+    session: Callable[[], SshSession],
+    kinds: Iterable[str] | None = None,
 ) -> DevicePoll:
     """Collect one device; every failure ends up in the PollResult, never raised."""
     started = datetime.now(UTC)
@@ -265,7 +278,7 @@ def poll_device(
         device=device.name,
         transport="ssh",
         ok=reason is None,
-        reason=reason,  # type: ignore[arg-type]
+        reason=reason,
         error=mask_secrets(error) if error else None,
         started_at=started,
         duration_seconds=time.perf_counter() - t0,
@@ -305,7 +318,10 @@ def poll_devices(
                 ),
             )
         poll = poll_device(
-            device, cli, lambda: open_session(inv, device, cli, settings, secrets, endpoints), wanted
+            device,
+            cli,
+            lambda: open_session(inv, device, cli, settings, secrets, endpoints),
+            wanted,
         )
         if progress is not None:
             progress(poll)

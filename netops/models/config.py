@@ -23,7 +23,9 @@ class ConfigBackupStatus(Record):
     last_success: datetime | None = None
     error: str | None = None
     revision: str | None = Field(None, description="History revision of the newest backup")
-    changed: bool = Field(False, description="The last successful backup differed from the one before")
+    changed: bool = Field(
+        False, description="The last successful backup differed from the one before"
+    )
     change_count: int = Field(
         0, ge=0, description="Changes detected since the first backup (netops_config_changes_total)"
     )

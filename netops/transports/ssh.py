@@ -20,6 +20,7 @@ records of the ``netmiko`` logger below INFO are dropped (see :class:`_NoDeviceO
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from types import TracebackType
@@ -56,7 +57,9 @@ def _chain(exc: BaseException) -> list[BaseException]:
     while current is not None and current not in seen:
         seen.append(current)
         # paramiko's NoValidConnectionsError keeps each address's socket error in .errors
-        seen.extend(e for e in getattr(current, "errors", {}).values() if isinstance(e, BaseException))
+        seen.extend(
+            e for e in getattr(current, "errors", {}).values() if isinstance(e, BaseException)
+        )
         current = current.__cause__ or current.__context__
     return seen
 
@@ -88,8 +91,9 @@ def classify(exc: BaseException, target: SshTarget) -> TransportError:
         else:
             reason, what = "timeout", "timed out connecting"
     elif any(isinstance(e, OSError) and not isinstance(e, SSHException) for e in chain):
-        reason, what = "unreachable", next(
-            (str(e.strerror or e) for e in chain if isinstance(e, OSError)), "unreachable"
+        reason, what = (
+            "unreachable",
+            next((str(e.strerror or e) for e in chain if isinstance(e, OSError)), "unreachable"),
         )
     elif any(isinstance(e, SSHException | EOFError) for e in chain):
         reason, what = "malformed", "SSH protocol error"
@@ -161,10 +165,8 @@ class SshSession:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # the session is over either way
                 self._conn.disconnect()
-            except Exception:  # the session is over either way
-                pass
             self._conn = None
 
     def __enter__(self) -> SshSession:

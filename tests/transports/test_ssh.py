@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import free_port
+
 from netops.errors import TransportError
 from netops.transports.ssh import SshSession
 from netops.transports.targets import SshTarget
