@@ -47,7 +47,8 @@ StatusSource = Callable[[Inventory, Store, datetime], list[BackupStatusRow]]
 
 
 def device_config_status(inv: Inventory, store: Store, now: datetime) -> list[BackupStatusRow]:
-    """One row per device covered by a ``device_config`` policy (first matching policy wins)."""
+    """One row per device covered by a ``device_config`` policy (first matching policy wins),
+    then devices backed up although no policy covers them (policy ``(none)``, no age limit)."""
     latest: dict[str, ConfigBackupStatus] = {}
     for stored in store.records("config_backup"):
         if stored.records and isinstance(stored.records[0], ConfigBackupStatus):
@@ -64,6 +65,9 @@ def device_config_status(inv: Inventory, store: Store, now: datetime) -> list[Ba
             seen.add(device.name)
             status = latest.get(device.name)
             rows.append(_row(device.name, policy.name, rule, status, now))
+    for name, status in sorted(latest.items()):  # backed up on demand, under no policy
+        if name not in seen and name in inv.device_by_name:
+            rows.append(_row(name, "(none)", None, status, now))
     return rows
 
 
