@@ -59,6 +59,40 @@ class BackupSettings(_Section):
     )
 
 
+class PlaybookSettings(_Section):
+    """How playbooks run (the playbooks themselves are in ``playbooks_dir``)."""
+
+    max_concurrency: int = Field(
+        16, ge=1, description="Devices one run works on at once, whatever its playbook asks"
+    )
+    bundle_dir: Path | None = Field(
+        None, description="Output bundles (diagnostics); default state_dir/bundles"
+    )
+    bundle_retention_days: float = Field(
+        90.0, gt=0, description="Bundles older than this are deleted when a run starts"
+    )
+    link_base: str | None = Field(
+        None,
+        description="Base URL of the API (https://netops.example) for links to bundles in "
+        "run records; without it links are paths (/api/v1/...)",
+    )
+    api_wait_seconds: float = Field(
+        120.0, gt=0, description="Longest an API request with wait=true waits for its run"
+    )
+    webhook_playbook: str = Field(
+        "collect-diagnostics", description="Playbook an Alertmanager webhook runs"
+    )
+    webhook_cooldown_seconds: float = Field(
+        900.0, ge=0, description="A device is not collected again by the webhook within this"
+    )
+    webhook_max_devices: int = Field(
+        20, ge=1, description="Devices one webhook call may collect (the rest are dropped)"
+    )
+
+    def resolved_bundle_dir(self, state_dir: Path) -> Path:
+        return self.bundle_dir or state_dir / "bundles"
+
+
 class Settings(BaseSettings):
     """All netops settings. Paths are relative to the working directory."""
 
@@ -86,6 +120,7 @@ class Settings(BaseSettings):
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
     backups: BackupSettings = Field(default_factory=BackupSettings)
+    playbooks: PlaybookSettings = Field(default_factory=PlaybookSettings)
 
     @property
     def resolved_backup_dir(self) -> Path:

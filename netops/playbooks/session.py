@@ -1,0 +1,209 @@
+"""A CLI session to one device as the runner uses it: show commands, config lines, save.
+
+:class:`DeviceSession` is what the runner and tasks need; :class:`SshDeviceSession` does it
+over SSH with netmiko's real device types (through :class:`netops.transports.ssh.SshSession`).
+Config lines are sent one at a time in config mode, each checked against the platform's
+error pattern, so when a device rejects one the runner knows exactly which lines took
+effect (and restores the configuration from before).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from netops.collectors.cli import CliSection
+from netops.collectors.targets import ssh_target
+from netops.credentials import Secrets
+from netops.endpoints import DeviceEndpoints
+from netops.errors import PlaybookError
+from netops.inventory import Device, Inventory
+from netops.settings import Settings, SshSettings
+from netops.transports.ssh import SshSession, classify
+from netops.transports.targets import SshTarget
+
+
+@dataclass(frozen=True)
+class PlatformCli:
+    """How a platform's CLI says no, and a harmless command to prove a session works.
+
+    The commands that read the running configuration come from the platform's collection
+    profile (``collectors/<platform>.yaml``, record ``config``), as for backups.
+    """
+
+    error: str | None
+    probe: str
+
+
+PLATFORM_CLI: dict[str, PlatformCli] = {
+    # "Error: Unrecognized command found at '^' position." / "Error:Wrong parameter ..."
+    "huawei_vrp": PlatformCli(r"^\s*Error\s*:", "display clock"),
+    "huawei_usg": PlatformCli(r"^\s*Error\s*:", "display clock"),
+    # "% Unrecognized command found at '^' position." (log lines are "%Mar  1 ...": no space)
+    "hp_comware": PlatformCli(r"^\s*% ", "display clock"),
+    # "% Invalid input detected at '^' marker." / "% Incomplete command."
+    "cisco_ios": PlatformCli(r"^\s*% ", "show clock"),
+    "linux": PlatformCli(None, "uptime"),
+}
+
+
+class ConfigRejected(PlaybookError):
+    """The device refused a config line; ``accepted`` lines before it took effect."""
+
+    def __init__(self, command: str, message: str, accepted: int) -> None:
+        self.command = command
+        self.accepted = accepted
+        super().__init__(f"device rejected {command!r}: {message}")
+
+
+@dataclass
+class ConfigOutcome:
+    """What sending config lines did (with ``stop_on_error=False``: every error)."""
+
+    output: str
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (command, error line)
+
+
+class DeviceSession(Protocol):
+    """One CLI session to one device."""
+
+    def send(self, command: str) -> str:
+        """The output of a show/display command."""
+        ...
+
+    def send_config(self, lines: list[str], *, stop_on_error: bool = True) -> ConfigOutcome:
+        """Enter config mode, type ``lines``, leave; ConfigRejected at the first error."""
+        ...
+
+    def running_config(self) -> str:
+        """The running configuration as the device prints it (not masked)."""
+        ...
+
+    def save(self) -> str:
+        """Save the running configuration as the startup configuration."""
+        ...
+
+    def close(self) -> None: ...
+
+
+SessionFactory = Callable[[Device], DeviceSession]
+
+
+def first_error(output: str, pattern: str | None) -> str | None:
+    """The first line of ``output`` that is a device error, or None."""
+    if not pattern:
+        return None
+    match = re.search(pattern + r".*$", output, flags=re.M)
+    return match.group(0).strip() if match else None
+
+
+class SshDeviceSession:
+    """A :class:`DeviceSession` over SSH (netmiko), with the platform's profile device type."""
+
+    def __init__(
+        self,
+        target: SshTarget,
+        device_type: str | None,
+        config_commands: list[str],
+        settings: SshSettings,
+    ) -> None:
+        self.target = target
+        self.cli = PLATFORM_CLI.get(target.platform, PLATFORM_CLI["huawei_vrp"])
+        self.config_commands = config_commands
+        self._ssh = SshSession(
+            target, device_type, timeout=settings.timeout, command_timeout=settings.command_timeout
+        )
+        self._timeout = settings.command_timeout
+
+    def _conn(self) -> Any:
+        if self._ssh._conn is None:  # the transport keeps its netmiko connection private
+            self._ssh.connect()
+        return self._ssh._conn
+
+    def send(self, command: str) -> str:
+        return self._ssh.send(command)
+
+    def running_config(self) -> str:
+        if not self.config_commands:
+            raise PlaybookError(
+                f"{self.target.device}: the {self.target.platform} profile has no 'config' commands"
+            )
+        return "\n".join(self._ssh.send(c) for c in self.config_commands)
+
+    def send_config(self, lines: list[str], *, stop_on_error: bool = True) -> ConfigOutcome:
+        conn = self._conn()
+        outcome = ConfigOutcome("")
+        try:
+            outcome.output += conn.config_mode()
+            for index, line in enumerate(lines):
+                out = conn.send_config_set(
+                    [line],
+                    enter_config_mode=False,
+                    exit_config_mode=False,
+                    cmd_verify=True,
+                    read_timeout=self._timeout,
+                )
+                outcome.output += out
+                error = first_error(out, self.cli.error)
+                if error is not None:
+                    outcome.errors.append((line, error))
+                    if stop_on_error:
+                        raise ConfigRejected(line, error, index)
+        except ConfigRejected:
+            self._leave_config_mode(conn)
+            raise
+        except Exception as exc:
+            raise classify(exc, self.target) from None
+        self._leave_config_mode(conn)
+        return outcome
+
+    def _leave_config_mode(self, conn: Any) -> None:
+        try:
+            if conn.check_config_mode():
+                conn.exit_config_mode()
+        except Exception as exc:
+            raise classify(exc, self.target) from None
+
+    def save(self) -> str:
+        conn = self._conn()
+        try:
+            return str(conn.save_config())
+        except NotImplementedError:
+            raise PlaybookError(
+                f"netmiko cannot save the config of {self.target.platform}"
+            ) from None
+        except Exception as exc:
+            raise classify(exc, self.target) from None
+
+    def close(self) -> None:
+        self._ssh.close()
+
+
+def ssh_sessions(
+    inventory: Inventory,
+    settings: Settings,
+    secrets: Secrets,
+    endpoints: dict[str, DeviceEndpoints] | None,
+    sections: dict[str, CliSection],
+) -> SessionFactory:
+    """Sessions to devices: address and credentials from the endpoints file or inventory+secrets,
+    netmiko device type and config commands from the platform's collection profile."""
+
+    def factory(device: Device) -> DeviceSession:
+        cli = sections.get(device.platform.value)
+        config = [c.command for c in cli.records.get("config", [])] if cli else []
+        return SshDeviceSession(
+            ssh_target(inventory, device, secrets, endpoints),
+            cli.device_type if cli else None,
+            config,
+            settings.ssh,
+        )
+
+    return factory
+
+
+def probe(session: DeviceSession, platform: str) -> str:
+    """A harmless command proving the session works (``display clock``); TransportError if not."""
+    return session.send(PLATFORM_CLI.get(platform, PLATFORM_CLI["huawei_vrp"]).probe)
