@@ -9,6 +9,7 @@ effect (and restores the configuration from before).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class PlatformCli:
 
     error: str | None
     probe: str
+    dialect: str = "vrp"
 
 
 PLATFORM_CLI: dict[str, PlatformCli] = {
@@ -42,10 +44,10 @@ PLATFORM_CLI: dict[str, PlatformCli] = {
     "huawei_vrp": PlatformCli(r"^\s*Error\s*:", "display clock"),
     "huawei_usg": PlatformCli(r"^\s*Error\s*:", "display clock"),
     # "% Unrecognized command found at '^' position." (log lines are "%Mar  1 ...": no space)
-    "hp_comware": PlatformCli(r"^\s*% ", "display clock"),
+    "hp_comware": PlatformCli(r"^\s*% ", "display clock", "comware"),
     # "% Invalid input detected at '^' marker." / "% Incomplete command."
-    "cisco_ios": PlatformCli(r"^\s*% ", "show clock"),
-    "linux": PlatformCli(None, "uptime"),
+    "cisco_ios": PlatformCli(r"^\s*% ", "show clock", "ios"),
+    "linux": PlatformCli(None, "uptime", "linux"),
 }
 
 
@@ -112,6 +114,7 @@ class SshDeviceSession:
         self.target = target
         self.cli = PLATFORM_CLI.get(target.platform, PLATFORM_CLI["huawei_vrp"])
         self.config_commands = config_commands
+        self.device_type = device_type
         self._ssh = SshSession(
             target, device_type, timeout=settings.timeout, command_timeout=settings.command_timeout
         )
@@ -132,39 +135,60 @@ class SshDeviceSession:
             )
         return "\n".join(self._ssh.send(c) for c in self.config_commands)
 
+    def _prompts(self, conn: Any) -> tuple[str, str]:
+        """(config-mode prompt, exec prompt) patterns for this device's base prompt.
+
+        netmiko's own config_mode()/check_config_mode() wait for 2 s of silence on Huawei
+        (a delay-based prompt check), ~4-8 s per change; explicit prompts are exact and fast.
+        """
+        base = re.escape(str(conn.base_prompt))
+        if self.cli.dialect == "ios":
+            return rf"{base}\(config[^)\r\n]*\)#", rf"{base}#"
+        return rf"\[[~*]?{base}[^\]\r\n]*\]", rf"<[~*]?{base}>"
+
     def send_config(self, lines: list[str], *, stop_on_error: bool = True) -> ConfigOutcome:
         conn = self._conn()
-        outcome = ConfigOutcome("")
-        try:
-            outcome.output += conn.config_mode()
-            for index, line in enumerate(lines):
-                out = conn.send_config_set(
-                    [line],
-                    enter_config_mode=False,
-                    exit_config_mode=False,
-                    cmd_verify=True,
+        config_prompt, exec_prompt = self._prompts(conn)
+        enter, leave = ("configure terminal", "end") if self.cli.dialect == "ios" else ("system-view", "return")
+
+        def send(command: str, expect: str) -> str:
+            return str(
+                conn.send_command(
+                    command,
+                    expect_string=expect,
                     read_timeout=self._timeout,
+                    strip_prompt=False,
+                    strip_command=False,
                 )
+            )
+
+        outcome = ConfigOutcome("")
+        entered = False
+        try:
+            outcome.output += send(enter, config_prompt)
+            entered = True
+            for index, line in enumerate(lines):
+                out = send(line, config_prompt)
                 outcome.output += out
                 error = first_error(out, self.cli.error)
                 if error is not None:
                     outcome.errors.append((line, error))
                     if stop_on_error:
                         raise ConfigRejected(line, error, index)
+            if self.device_type == "huawei_vrpv8":  # two-stage: nothing applies before commit
+                outcome.output += send("commit", config_prompt)
+            outcome.output += send(leave, exec_prompt)
         except ConfigRejected:
-            self._leave_config_mode(conn)
+            if self.device_type == "huawei_vrpv8":
+                send("clear configuration candidate", config_prompt)
+            send(leave, exec_prompt)
             raise
         except Exception as exc:
+            if entered:  # leave config mode if the session still works; the error is what counts
+                with contextlib.suppress(Exception):
+                    send(leave, exec_prompt)
             raise classify(exc, self.target) from None
-        self._leave_config_mode(conn)
         return outcome
-
-    def _leave_config_mode(self, conn: Any) -> None:
-        try:
-            if conn.check_config_mode():
-                conn.exit_config_mode()
-        except Exception as exc:
-            raise classify(exc, self.target) from None
 
     def save(self) -> str:
         conn = self._conn()
