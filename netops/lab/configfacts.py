@@ -34,12 +34,16 @@ class ConfigFacts:
 def blocks(text: str) -> list[tuple[str, list[str]]]:
     """Top-level blocks: (header line, indented child lines), separators dropped."""
     out: list[tuple[str, list[str]]] = []
+    header_indent = 0
     for raw in text.splitlines():
         line = raw.rstrip()
         if not line or line.strip() in ("#", "!") or line.startswith("!"):
+            header_indent = 1 << 20  # after a separator the next line starts a block
             continue
-        if line[0] != " " or not out:
+        indent = len(line) - len(line.lstrip(" "))
+        if not out or indent <= header_indent:
             out.append((line.strip(), []))
+            header_indent = indent
         else:
             out[-1][1].append(line)
     return out
