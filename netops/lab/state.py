@@ -471,3 +471,39 @@ def services_addresses(inventory: Inventory, device: Device) -> dict[str, str]:
         "acl_wildcard": "0.0.0.255",
         "prefix": str(services),
     }
+
+
+@dataclass
+class RouteRow:
+    vrf: str | None
+    prefix: str
+    protocol: str  # direct, static
+    preference: int
+    next_hop: str
+    interface: str
+    next_hop_vrf: str | None = None
+
+
+def route_rows(lab: Lab, dev: LabDevice) -> list[RouteRow]:
+    """Routing tables of a device: connected (interfaces up) and static (from the config)."""
+    rows: list[RouteRow] = []
+    facts = dev.facts
+    for name, info in facts.interfaces.items():
+        addr = info.get("address")
+        port = dev.port_by_name.get(name)
+        if not addr or info.get("shutdown") or (port is not None and not lab.oper_up(dev, port)):
+            continue
+        iface = IPv4Interface(addr)
+        vrf = info.get("vrf")
+        rows.append(RouteRow(vrf, str(iface.network), "direct", 0, str(iface.ip), name))
+        if iface.network.prefixlen < 32:
+            rows.append(RouteRow(vrf, f"{iface.ip}/32", "direct", 0, "127.0.0.1", name))
+    for r in facts.static_routes:
+        nh = r.get("next_hop") or "0.0.0.0"
+        nh_vrf = r.get("next_hop_vrf")
+        lookup_vrf = None if nh_vrf == "public" else (nh_vrf or r.get("vrf"))
+        out = r.get("interface") or (_interface_for(facts, nh, lookup_vrf) if nh != "0.0.0.0" else None)
+        if out is None:
+            continue  # next hop not resolvable: the route is not installed
+        rows.append(RouteRow(r.get("vrf"), r["prefix"], "static", 60, nh, out, nh_vrf))
+    return rows
