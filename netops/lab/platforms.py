@@ -122,8 +122,8 @@ SPEEDS = {
 def split_port(name: str) -> tuple[str, str, int] | None:
     """``GigabitEthernet0/0/12`` -> (``GigabitEthernet``, ``0/0/``, 12)."""
     m = _PORT.match(name)
-    if not m:
-        return None
+    if not m or (not m.group("slot") and m.group("kind") != "eth"):
+        return None  # logical (Vlanif100, LoopBack0): not a front-panel port
     return m.group("kind"), m.group("slot"), int(m.group("port"))
 
 
