@@ -217,7 +217,7 @@ class SshService:
             conn.close()  # the lab answers loopback clients only
             return
         dev = self.by_address[listener.getsockname()[0]]
-        if dev.down:
+        if dev.down or dev.ssh_mode == "unreachable":
             self.black_holes.append(conn)  # silent: the client times out
             del self.black_holes[:-256]
             return
