@@ -72,7 +72,12 @@ def _parse_vrp_like(platform: Platform, text: str) -> ConfigFacts:
         if words[0] == "sysname":
             f.hostname = words[1]
         elif words[0] == "interface" and len(words) > 1:
-            info: dict[str, Any] = {"description": None, "vrf": None, "address": None, "shutdown": False}
+            info: dict[str, Any] = {
+                "description": None,
+                "vrf": None,
+                "address": None,
+                "shutdown": False,
+            }
             for c in children:
                 w = c.split()
                 if w[0] == "description":
@@ -226,7 +231,12 @@ def _parse_ios(text: str) -> ConfigFacts:
         if words[0] == "hostname":
             f.hostname = words[1]
         elif words[0] == "interface":
-            info: dict[str, Any] = {"description": None, "vrf": None, "address": None, "shutdown": False}
+            info: dict[str, Any] = {
+                "description": None,
+                "vrf": None,
+                "address": None,
+                "shutdown": False,
+            }
             for c in children:
                 w = c.split()
                 if w[0] == "description":
@@ -297,7 +307,13 @@ def _parse_linux(text: str) -> ConfigFacts:
             ] = w[2]
         elif w[:1] == ["route"] and len(w) >= 3:
             f.static_routes.append(
-                {"vrf": None, "prefix": w[1], "next_hop": w[2], "next_hop_vrf": None, "interface": None}
+                {
+                    "vrf": None,
+                    "prefix": w[1],
+                    "next_hop": w[2],
+                    "next_hop_vrf": None,
+                    "interface": None,
+                }
             )
         elif w[:1] == ["rocommunity"] and len(w) > 1:
             f.communities.append((w[1], "read"))

@@ -243,7 +243,10 @@ def _l3_interfaces(lab: Lab, dev: LabDevice) -> dict[str, tuple[str | None, str 
             out[cand] = (None, mgmt)
             break
     if dev.platform is Platform.HUAWEI_USG:
-        out["GigabitEthernet0/0/0" if "GigabitEthernet0/0/0" in names else "MEth0/0/1"] = (None, mgmt)
+        out["GigabitEthernet0/0/0" if "GigabitEthernet0/0/0" in names else "MEth0/0/1"] = (
+            None,
+            mgmt,
+        )
     for i in dev.device.interfaces:
         out[i.name] = (i.vrf, str(i.address) if i.address else out.get(i.name, (None, None))[1])
     return out
@@ -266,9 +269,18 @@ def _vrp_interfaces(lab: Lab, dev: LabDevice) -> list[str]:
             if addr:
                 ip, mask = _dotted(addr)
                 lines.append(f" ip address {ip} {mask}")
-        if port.if_type == 6 and port.link is None and port.name not in l3 and not port.name.startswith("MEth"):
+        if (
+            port.if_type == 6
+            and port.link is None
+            and port.name not in l3
+            and not port.name.startswith("MEth")
+        ):
             lines.append(" shutdown")
-        elif port.if_type == 6 and port.link is not None and dev.device.role in (Role.ACCESS, Role.AGGREGATION):
+        elif (
+            port.if_type == 6
+            and port.link is not None
+            and dev.device.role in (Role.ACCESS, Role.AGGREGATION)
+        ):
             lines += [" port link-type trunk", " port trunk allow-pass vlan 99 to 199"]
         out += [*lines, "#"]
     out += ["interface NULL0", "#"]
@@ -282,7 +294,9 @@ def _vrp_routes(lab: Lab, dev: LabDevice) -> list[str]:
         for i in dev.device.interfaces:
             if i.vrf and i.address and i.vrf != "ZW_MGMT":
                 nh = str(i.address.network.network_address + 254)
-                out.append(f"ip route-static vpn-instance {i.vrf} 0.0.0.0 0.0.0.0 {nh} description to-firewall")
+                out.append(
+                    f"ip route-static vpn-instance {i.vrf} 0.0.0.0 0.0.0.0 {nh} description to-firewall"
+                )
     elif gw:
         out.append(f"ip route-static 0.0.0.0 0.0.0.0 {gw}")
     else:
@@ -290,7 +304,9 @@ def _vrp_routes(lab: Lab, dev: LabDevice) -> list[str]:
         zone = next((z for z in lab.inventory.zones if z.kind.value == "intranet"), None)
         if zone and dev.device.role is not Role.CORE:
             pfx = zone.prefixes[0]
-            out.append(f"ip route-static {pfx.network_address} {pfx.netmask} {net.network_address + 1}")
+            out.append(
+                f"ip route-static {pfx.network_address} {pfx.netmask} {net.network_address + 1}"
+            )
     return [*out, "#"] if out else []
 
 
@@ -299,7 +315,9 @@ def _vrp(lab: Lab, dev: LabDevice) -> str:
     user = _ssh_user(lab, dev)
     pe = _is_pe(dev)
     mgmt_vrf = " vpn-instance ZW_MGMT" if pe else ""
-    vlans = sorted({int(i.name[6:]) for i in dev.device.interfaces if i.name.startswith("Vlanif")} | {99})
+    vlans = sorted(
+        {int(i.name[6:]) for i in dev.device.interfaces if i.name.startswith("Vlanif")} | {99}
+    )
     lines = _vrp_common_head(lab, dev, s)
     lines += [f"vlan batch {' '.join(map(str, vlans))}", "#", "stp enable", "#", "lldp enable", "#"]
     if pe:
@@ -339,7 +357,9 @@ def _usg(lab: Lab, dev: LabDevice) -> str:
     )
     if pair:
         me = pair.members.index(n)
-        hb = next((p.name for p in dev.ports if p.peer_device in pair.members), "GigabitEthernet1/0/6")
+        hb = next(
+            (p.name for p in dev.ports if p.peer_device in pair.members), "GigabitEthernet1/0/6"
+        )
         lines += [
             "hrp enable",
             f"hrp interface {hb} remote 10.255.255.{2 - me}",
@@ -365,7 +385,12 @@ def _usg(lab: Lab, dev: LabDevice) -> str:
         if port.name == "GigabitEthernet1/0/6" and pair:
             me = pair.members.index(n)
             block.append(f" ip address 10.255.255.{me + 1} 255.255.255.252")
-        if port.if_type == 6 and port.link is None and port.name not in l3 and not port.name.startswith("MEth"):
+        if (
+            port.if_type == 6
+            and port.link is None
+            and port.name not in l3
+            and not port.name.startswith("MEth")
+        ):
             block.append(" shutdown")
         lines += [*block, "#"]
         if port.link is not None:
@@ -488,7 +513,10 @@ def _comware(lab: Lab, dev: LabDevice) -> str:
         if zone:
             net = management_network(lab.inventory, dev.device)
             pfx = zone.prefixes[0]
-            lines += [f" ip route-static {pfx.network_address} {pfx.prefixlen} {net.network_address + 1}", "#"]
+            lines += [
+                f" ip route-static {pfx.network_address} {pfx.prefixlen} {net.network_address + 1}",
+                "#",
+            ]
     engine = "800063A203" + dev.chassis_mac.hex().upper()
     lines += [
         " snmp-agent",

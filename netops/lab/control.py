@@ -35,7 +35,9 @@ def up(
         except LabError:
             lab_file(endpoints).unlink()  # a stale lab file from a crashed lab
         else:
-            raise LabError(f"a lab is already running for {endpoints} (netops lab down -e {endpoints})")
+            raise LabError(
+                f"a lab is already running for {endpoints} (netops lab down -e {endpoints})"
+            )
     state_dir = endpoints.parent / (endpoints.name + ".d")
     state_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
@@ -60,7 +62,11 @@ def up(
     log_path = state_dir / "lab.log"
     with open(log_path, "ab") as log_file:
         proc = subprocess.Popen(
-            cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            cmd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,7 +106,9 @@ def _lab_info(endpoints: Path) -> dict[str, Any]:
     try:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
-        raise LabError(f"no lab is running for {endpoints} (start one: netops lab up -e {endpoints})") from None
+        raise LabError(
+            f"no lab is running for {endpoints} (start one: netops lab up -e {endpoints})"
+        ) from None
 
 
 def status(endpoints: Path = DEFAULT_ENDPOINTS) -> dict[str, Any]:

@@ -88,7 +88,10 @@ def _agg(lab: Lab, pick: int = 0) -> LabDevice:
 
 def _intranet_switch(lab: Lab, core: bool) -> LabDevice:
     for d in lab.devices.values():
-        if lab.inventory.network_of(d.device) == "intranet" and (d.device.role is Role.CORE) == core:
+        if (
+            lab.inventory.network_of(d.device) == "intranet"
+            and (d.device.role is Role.CORE) == core
+        ):
             return d
     raise LabError("the inventory has no intranet switch")
 
@@ -165,7 +168,12 @@ def config_commands(lab: Lab, dev: LabDevice, kind: str) -> list[tuple[list[str]
     if kind == "rt-leak":
         vrfs = list(dev.facts.vrfs)
         other = _other_zone_target(lab, dev)
-        return [([f"ip vpn-instance {vrfs[0]}", "ipv4-family"], f"vpn-target {other} import-extcommunity")]
+        return [
+            (
+                [f"ip vpn-instance {vrfs[0]}", "ipv4-family"],
+                f"vpn-target {other} import-extcommunity",
+            )
+        ]
     if kind == "cross-vrf-route":
         src, dst, nh = _cross_vrf(lab, dev)
         return [([], f"ip route-static vpn-instance {src} 0.0.0.0 0.0.0.0 vpn-instance {dst} {nh}")]
@@ -196,7 +204,11 @@ def _cross_vrf(lab: Lab, dev: LabDevice) -> tuple[str, str, str]:
     vrfs = list(dev.facts.vrfs)
     src = vrfs[0]
     internet = next(
-        (v.name for v in lab.inventory.vrfs if lab.inventory.zone_by_name[v.zone].kind.value == "internet"),
+        (
+            v.name
+            for v in lab.inventory.vrfs
+            if lab.inventory.zone_by_name[v.zone].kind.value == "internet"
+        ),
         vrfs[-1],
     )
     for info in dev.facts.interfaces.values():
@@ -216,20 +228,25 @@ class FaultBook:
         self.on_link_change: list[Any] = []  # callables(device, port, up)
         self.db_hook: Any = None  # callable(kind, on) acting on the real database pair
 
-    def add(self, kind: str, device: str | None = None, interface: str | None = None, pick: int = 0) -> list[Fault]:
+    def add(
+        self, kind: str, device: str | None = None, interface: str | None = None, pick: int = 0
+    ) -> list[Fault]:
         if kind == "storm":
             agg = self.lab.device(device) if device else _agg(self.lab, pick)
             added = self.add("device-down", agg.name)
             behind = [
                 self.lab.inventory.peer(link, agg.name)
                 for link in self.lab.inventory.links_of(agg.name)
-                if self.lab.inventory.device_by_name[self.lab.inventory.peer(link, agg.name)].role is Role.ACCESS
+                if self.lab.inventory.device_by_name[self.lab.inventory.peer(link, agg.name)].role
+                is Role.ACCESS
             ]
             for name in behind:
                 added += self.add("unreachable", name)
             return added
         if kind not in FAULT_KINDS:
-            raise LabError(f"unknown fault {kind!r}; known: {', '.join(sorted(FAULT_KINDS))} (scenario: storm)")
+            raise LabError(
+                f"unknown fault {kind!r}; known: {', '.join(sorted(FAULT_KINDS))} (scenario: storm)"
+            )
         name = device or default_device(self.lab, kind, pick)
         dev = self.lab.device(name)
         fault = Fault(kind, name, interface, self.next_id)
@@ -321,7 +338,11 @@ class FaultBook:
         elif k.startswith("db-"):
             if self.db_hook is not None:
                 self.db_hook(k, on)
-            f.detail = "real PostgreSQL pair" if self.db_hook else "no database pair running (simulated flag only)"
+            f.detail = (
+                "real PostgreSQL pair"
+                if self.db_hook
+                else "no database pair running (simulated flag only)"
+            )
         elif on:
             cmds = config_commands(self.lab, dev, k)
             f.undo = _inverse(dev, cmds)
@@ -346,7 +367,17 @@ class FaultBook:
             f.interface = a
             f.detail = f"{dev.name}:{a} <-> {other.name}:{b}"
             for d, port in ((dev, a), (other, b)):
-                _config(d, [([f"interface {port}"], "undo shutdown" if d.platform is not Platform.CISCO_IOS else "no shutdown")])
+                _config(
+                    d,
+                    [
+                        (
+                            [f"interface {port}"],
+                            "undo shutdown"
+                            if d.platform is not Platform.CISCO_IOS
+                            else "no shutdown",
+                        )
+                    ],
+                )
             self.lab.rogue_links.append((dev.name, a, other.name, b))
         else:
             for rogue in list(self.lab.rogue_links):
@@ -359,9 +390,14 @@ class FaultBook:
     def _foreign_arp(self, f: Fault, dev: LabDevice, on: bool) -> None:
         if on:
             other = next(
-                d for d in self.lab.devices.values() if self.lab.inventory.network_of(d.device) != self.lab.inventory.network_of(dev.device)
+                d
+                for d in self.lab.devices.values()
+                if self.lab.inventory.network_of(d.device)
+                != self.lab.inventory.network_of(dev.device)
             )
-            iface = next((n for n, i in dev.facts.interfaces.items() if i.get("address")), dev.ports[0].name)
+            iface = next(
+                (n for n, i in dev.facts.interfaces.items() if i.get("address")), dev.ports[0].name
+            )
             ip = str(other.device.mgmt_address)
             dev.extra_arp.append(ArpRow(ip, other.chassis_mac, iface, None, "dynamic"))
             f.detail = f"{ip} ({other.name}) on {iface}"

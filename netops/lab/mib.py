@@ -62,6 +62,7 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
 
     def add(oid: OID, tag: int, value: object) -> None:
         out.append((oid, tag, value))
+
     d = dev.device
     facts = dev.facts
 
@@ -85,7 +86,7 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
         oper = 1 if lab.oper_up(dev, port) else 2
         speed = port.speed
 
-        def counter(key: str, bits: int, port=port) -> Callable[[], int]:  # noqa: ANN001
+        def counter(key: str, bits: int, port=port) -> Callable[[], int]:
             return lambda: counters(lab, dev, port)[key] & ((1 << bits) - 1)
 
         add((*IF_TABLE, 1, i), Tag.INTEGER, i)
@@ -184,7 +185,7 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
         local = dev.port_by_name.get(row.local_port)
         if local is None:
             continue
-        idx = (0, local.if_index, 1)
+        idx: OID = (0, local.if_index, 1)
         add((*LLDP_REM, 4, *idx), Tag.INTEGER, 4)
         add((*LLDP_REM, 5, *idx), Tag.OCTET_STRING, row.chassis_mac)
         add((*LLDP_REM, 6, *idx), Tag.INTEGER, 5)
@@ -203,37 +204,48 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
     # IP-MIB ARP -------------------------------------------------------------------------------
     seen: set[OID] = set()
     for arp in lab.arp_rows(dev):
-        port = dev.port_by_name.get(arp.interface)
-        if port is None:
+        aport = dev.port_by_name.get(arp.interface)
+        if aport is None:
             continue
-        idx = (port.if_index, 1, 4, *_ip_index(arp.ip))
-        if idx in seen:
+        aidx: OID = (aport.if_index, 1, 4, *_ip_index(arp.ip))
+        if aidx in seen:
             continue
-        seen.add(idx)
+        seen.add(aidx)
         kind = {"interface": 1, "dynamic": 3, "static": 4}.get(arp.kind, 1)
-        add((*IP_NET_TO_PHYSICAL, 4, *idx), Tag.OCTET_STRING, arp.mac)
-        add((*IP_NET_TO_PHYSICAL, 6, *idx), Tag.INTEGER, kind)
-        add((*IP_NET_TO_PHYSICAL, 7, *idx), Tag.INTEGER, 1)
-        old = (port.if_index, *_ip_index(arp.ip))
-        add((*IP_NET_TO_MEDIA, 1, *old), Tag.INTEGER, port.if_index)
+        add((*IP_NET_TO_PHYSICAL, 4, *aidx), Tag.OCTET_STRING, arp.mac)
+        add((*IP_NET_TO_PHYSICAL, 6, *aidx), Tag.INTEGER, kind)
+        add((*IP_NET_TO_PHYSICAL, 7, *aidx), Tag.INTEGER, 1)
+        old = (aport.if_index, *_ip_index(arp.ip))
+        add((*IP_NET_TO_MEDIA, 1, *old), Tag.INTEGER, aport.if_index)
         add((*IP_NET_TO_MEDIA, 2, *old), Tag.OCTET_STRING, arp.mac)
         add((*IP_NET_TO_MEDIA, 3, *old), Tag.IP_ADDRESS, IPv4Address(arp.ip).packed)
         add((*IP_NET_TO_MEDIA, 4, *old), Tag.INTEGER, kind if kind != 1 else 4)
 
     # IP-FORWARD-MIB (global table) and MPLS-L3VPN-STD-MIB (VRFs) -----------------------------------
     for r in route_rows(lab, dev):
-        port = dev.port_by_name.get(r.interface)
+        rport = dev.port_by_name.get(r.interface)
         net = IPv4Network(r.prefix)
         if r.vrf is not None:
             continue
-        idx = (1, 4, *_ip_index(str(net.network_address)), net.prefixlen, 2, 0, 0, 1, 4, *_ip_index(r.next_hop))
-        if (*INET_CIDR_ROUTE, 7, *idx) in {e[0] for e in out[-8:]}:
+        ridx: OID = (
+            1,
+            4,
+            *_ip_index(str(net.network_address)),
+            net.prefixlen,
+            2,
+            0,
+            0,
+            1,
+            4,
+            *_ip_index(r.next_hop),
+        )
+        if (*INET_CIDR_ROUTE, 7, *ridx) in {e[0] for e in out[-8:]}:
             continue
-        add((*INET_CIDR_ROUTE, 7, *idx), Tag.INTEGER, port.if_index if port else 0)
-        add((*INET_CIDR_ROUTE, 8, *idx), Tag.INTEGER, 3 if r.protocol == "direct" else 4)
-        add((*INET_CIDR_ROUTE, 9, *idx), Tag.INTEGER, 2 if r.protocol == "direct" else 3)
-        add((*INET_CIDR_ROUTE, 12, *idx), Tag.INTEGER, 0)
-        add((*INET_CIDR_ROUTE, 17, *idx), Tag.INTEGER, 1)
+        add((*INET_CIDR_ROUTE, 7, *ridx), Tag.INTEGER, rport.if_index if rport else 0)
+        add((*INET_CIDR_ROUTE, 8, *ridx), Tag.INTEGER, 3 if r.protocol == "direct" else 4)
+        add((*INET_CIDR_ROUTE, 9, *ridx), Tag.INTEGER, 2 if r.protocol == "direct" else 3)
+        add((*INET_CIDR_ROUTE, 12, *ridx), Tag.INTEGER, 0)
+        add((*INET_CIDR_ROUTE, 17, *ridx), Tag.INTEGER, 1)
     for name, vrf in facts.vrfs.items():
         vidx = _name_index(name)
         add((*L3VPN_VRF, 3, *vidx), Tag.OCTET_STRING, _s(vrf.get("description") or ""))
@@ -249,9 +261,9 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
             add((*L3VPN_VRF_RT, 4, *vidx, n, rt_type), Tag.OCTET_STRING, _s(target))
         for iname, info in facts.interfaces.items():
             if info.get("vrf") == name and iname in dev.port_by_name:
-                idx = (*vidx, dev.port_by_name[iname].if_index)
-                add((*L3VPN_IF_CONF, 2, *idx), Tag.INTEGER, 2)
-                add((*L3VPN_IF_CONF, 5, *idx), Tag.INTEGER, 1)
+                cidx: OID = (*vidx, dev.port_by_name[iname].if_index)
+                add((*L3VPN_IF_CONF, 2, *cidx), Tag.INTEGER, 2)
+                add((*L3VPN_IF_CONF, 5, *cidx), Tag.INTEGER, 1)
     return out
 
 

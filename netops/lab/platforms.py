@@ -53,7 +53,11 @@ def identity(device: Device) -> Identity:
             "2102",
         )
     if p is Platform.HUAWEI_USG:
-        release = f"{model[:7]} V600R007C20SPC600" if model.startswith("USG") else f"{model} V500R005C20SPC300"
+        release = (
+            f"{model[:7]} V600R007C20SPC600"
+            if model.startswith("USG")
+            else f"{model} V500R005C20SPC300"
+        )
         version = f"5.170 ({release})"
         return Identity(
             "Huawei",

@@ -24,7 +24,7 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncssh
 
@@ -61,10 +61,10 @@ class LabSnmpDevice(SimDevice):
         self._view: MibView | None = None
         super().__init__(dev.name, None, community=LAB_COMMUNITY, users=users)
 
-    @property  # type: ignore[override]
+    @property
     def view(self) -> MibView:
         if self._view is None:
-            self._view = MibView(mib.dedupe(mib.build_view(self._lab, self._dev)))  # type: ignore[arg-type]
+            self._view = MibView(cast(Any, mib.dedupe(mib.build_view(self._lab, self._dev))))
         return self._view
 
     @view.setter
@@ -127,7 +127,9 @@ class LabRuntime:
         for scenario in self.args.scenario or []:
             self.book.scenario(scenario)
         self.invalidate()
-        log.info("lab serving %d devices: SNMP port %d, SSH port %d", n, agent.shared_port, ssh.port)
+        log.info(
+            "lab serving %d devices: SNMP port %d, SSH port %d", n, agent.shared_port, ssh.port
+        )
 
     def _users(self, dev: LabDevice) -> list[UsmUser]:
         profile = self.inventory.auth_profile_by_name.get(dev.device.auth)
@@ -156,7 +158,11 @@ class LabRuntime:
         ]
         with contextlib.suppress(OSError):
             self.agent.send_trap(
-                sim, self.trap_receiver, LINK_UP if up else LINK_DOWN, varbinds, community=LAB_COMMUNITY
+                sim,
+                self.trap_receiver,
+                LINK_UP if up else LINK_DOWN,
+                varbinds,
+                community=LAB_COMMUNITY,
             )
 
     def endpoints(self) -> dict[str, Any]:
@@ -166,7 +172,11 @@ class LabRuntime:
             host = self.addresses[name]
             users = self._users(dev)
             if self.args.snmp_version == "2c":
-                snmp: dict[str, Any] = {"host": host, "port": self.agent.shared_port, "community": LAB_COMMUNITY}
+                snmp: dict[str, Any] = {
+                    "host": host,
+                    "port": self.agent.shared_port,
+                    "community": LAB_COMMUNITY,
+                }
             else:
                 snmp = {
                     "host": host,
@@ -181,7 +191,12 @@ class LabRuntime:
             username = profile.ssh.username if profile and profile.ssh else "netops"
             out[name] = {
                 "snmp": snmp,
-                "ssh": {"host": host, "port": self.ssh.port, "username": username, "password": LAB_SSH_PASSWORD},
+                "ssh": {
+                    "host": host,
+                    "port": self.ssh.port,
+                    "username": username,
+                    "password": LAB_SSH_PASSWORD,
+                },
             }
         return out
 
@@ -242,7 +257,7 @@ def _free_port(kind: int) -> int:
 
 
 def _raise_fd_limit() -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
@@ -263,7 +278,16 @@ async def amain(args: argparse.Namespace) -> None:
     os.chmod(tmp, 0o600)
     tmp.replace(endpoints)
     lab_file(endpoints).write_text(
-        json.dumps({"pid": os.getpid(), "control": str(sock_path), "endpoints": str(endpoints), **rt.status()}, indent=1) + "\n",
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "control": str(sock_path),
+                "endpoints": str(endpoints),
+                **rt.status(),
+            },
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     loop = asyncio.get_running_loop()
@@ -291,7 +315,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--snmp-version", choices=["2c", "3"], default="3")
     parser.add_argument("--trap-receiver", default=None, help="HOST:PORT for linkDown/linkUp traps")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         asyncio.run(amain(args))
     except Exception:

@@ -51,9 +51,12 @@ def comware_cipher(seed: str) -> str:
 
 def comware_hash(seed: str) -> str:
     """``$h$6$...``: Comware's hashed local-user password."""
-    return "$h$6$" + base64.b64encode(_bytes(seed, 12)).decode() + "$" + base64.b64encode(
-        _bytes(seed + "h", 48)
-    ).decode()
+    return (
+        "$h$6$"
+        + base64.b64encode(_bytes(seed, 12)).decode()
+        + "$"
+        + base64.b64encode(_bytes(seed + "h", 48)).decode()
+    )
 
 
 def cisco_type9(seed: str) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import socket
 from typing import Any
 
 import asyncssh
-
-import logging
 
 from netops.lab.secrets import LAB_SSH_PASSWORD
 from netops.lab.shells import Shell, shell_for

@@ -25,7 +25,9 @@ from netops.lab.platforms import Identity
 
 
 def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=8).digest())
+    return int.from_bytes(
+        hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=8).digest()
+    )
 
 
 def mac_text(mac: bytes, style: str = "colon") -> str:
@@ -173,9 +175,7 @@ class Lab:
         a, b = self.devices.get(link.a.device), self.devices.get(link.b.device)
         if a is None or b is None or a.down or b.down:
             return False
-        return not (
-            _shut(a, link.a.interface) or _shut(b, link.b.interface)
-        )
+        return not (_shut(a, link.a.interface) or _shut(b, link.b.interface))
 
     def oper_up(self, dev: LabDevice, port: Port) -> bool:
         """Operational status: cabled and both ends up and admin up; L3/logical follow."""
@@ -318,9 +318,19 @@ def _entities(device: Device, ident: Identity, serial: str) -> list[EntityRow]:
             )
         for i in range(2):
             rows.append(
-                EntityRow(16973825 + i, 6, f"PWR{i + 1}", "Power supply 600W AC", f"{serial[:-3]}P{i}", "PAC600S12-CB", chassis)
+                EntityRow(
+                    16973825 + i,
+                    6,
+                    f"PWR{i + 1}",
+                    "Power supply 600W AC",
+                    f"{serial[:-3]}P{i}",
+                    "PAC600S12-CB",
+                    chassis,
+                )
             )
-        rows.append(EntityRow(17039361, 7, "FAN1", "Fan module", f"{serial[:-3]}F1", "FAN-031A-B", chassis))
+        rows.append(
+            EntityRow(17039361, 7, "FAN1", "Fan module", f"{serial[:-3]}F1", "FAN-031A-B", chassis)
+        )
         return rows
     if p is Platform.HP_COMWARE:
         return [
@@ -331,7 +341,9 @@ def _entities(device: Device, ident: Identity, serial: str) -> list[EntityRow]:
         ]
     return [
         EntityRow(1, 3, "Chassis", f"Cisco {model} Chassis", serial, model, 0, True),
-        EntityRow(2, 6, "Power Supply Module 0", "Cisco AC power supply", f"{serial[:-3]}P00", "PWR-AC", 1),
+        EntityRow(
+            2, 6, "Power Supply Module 0", "Cisco AC power supply", f"{serial[:-3]}P00", "PWR-AC", 1
+        ),
         EntityRow(3, 7, "Fan Tray", "Cisco fan tray", f"{serial[:-3]}F00", "FAN-TRAY", 1),
     ]
 
@@ -382,10 +394,10 @@ def build_lab(inventory: Inventory, now: float | None = None) -> Lab:
         ports: list[Port] = []
         names = platforms.expand_ports(d, used.get(d.name, []))
         for n, name in enumerate(names, start=1):
-            link = link_of.get((d.name, name))
+            plink = link_of.get((d.name, name))
             peer = peer_port = None
-            if link is not None:
-                far = link.b if link.a.device == d.name else link.a
+            if plink is not None:
+                far = plink.b if plink.a.device == d.name else plink.a
                 peer, peer_port = far.device, far.interface
             kind = (platforms.split_port(name) or (name, "", 0))[0]
             speed = platforms.SPEEDS.get(kind, 1_000_000_000)
@@ -396,17 +408,19 @@ def build_lab(inventory: Inventory, now: float | None = None) -> Lab:
                     bytes(ident.oui) + (base + n).to_bytes(3, "big"),
                     speed,
                     6,
-                    link,
+                    plink,
                     peer,
                     peer_port,
-                    _utilisation(d, by_name.get(peer) if peer else None) if link else 0.0,
+                    _utilisation(d, by_name.get(peer) if peer else None) if plink else 0.0,
                 )
             )
         for name, if_type in _logical_ports(d):
             if name in {p.name for p in ports}:
                 continue
             ports.append(
-                Port(name, len(ports) + 1, chassis_mac, 0 if if_type != 6 else 1_000_000_000, if_type)
+                Port(
+                    name, len(ports) + 1, chassis_mac, 0 if if_type != 6 else 1_000_000_000, if_type
+                )
             )
         uptime = 86400 * (20 + _h(d.name, "uptime") % 180) + _h(d.name) % 86400
         devices[d.name] = LabDevice(
@@ -461,7 +475,11 @@ def services_addresses(inventory: Inventory, device: Device) -> dict[str, str]:
     """Loghost, NTP, TACACS+ and the management-services prefix for a device's network."""
     kind = ZoneKind.INTRANET if inventory.network_of(device) == "intranet" else ZoneKind.MANAGEMENT
     zone = next((z for z in inventory.zones if z.kind is kind), None)
-    base = zone.prefixes[0].network_address if zone else management_network(inventory, device).network_address
+    base = (
+        zone.prefixes[0].network_address
+        if zone
+        else management_network(inventory, device).network_address
+    )
     services = IPv4Network(f"{base + 256}/24")
     return {
         "loghost": str(services.network_address + 10),
@@ -502,7 +520,9 @@ def route_rows(lab: Lab, dev: LabDevice) -> list[RouteRow]:
         nh = r.get("next_hop") or "0.0.0.0"
         nh_vrf = r.get("next_hop_vrf")
         lookup_vrf = None if nh_vrf == "public" else (nh_vrf or r.get("vrf"))
-        out = r.get("interface") or (_interface_for(facts, nh, lookup_vrf) if nh != "0.0.0.0" else None)
+        out = r.get("interface") or (
+            _interface_for(facts, nh, lookup_vrf) if nh != "0.0.0.0" else None
+        )
         if out is None:
             continue  # next hop not resolvable: the route is not installed
         rows.append(RouteRow(r.get("vrf"), r["prefix"], "static", 60, nh, out, nh_vrf))

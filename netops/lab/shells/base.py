@@ -97,7 +97,9 @@ class Shell:
             out = _apply_pipe(out, pipe)
         return out
 
-    def _match(self, tokens: list[str], table: list[Command]) -> tuple[Command | None, list[str], int]:
+    def _match(
+        self, tokens: list[str], table: list[Command]
+    ) -> tuple[Command | None, list[str], int]:
         best_bad = 0
         candidates: list[tuple[Command, list[str]]] = []
         for cmd in table:
@@ -108,17 +110,19 @@ class Shell:
                 )
                 if not ok_prefix:
                     bad = next(
-                        i for i in range(len(tokens)) if not cmd.words[i].startswith(tokens[i].lower())
+                        i
+                        for i in range(len(tokens))
+                        if not cmd.words[i].startswith(tokens[i].lower())
                     )
                     best_bad = max(best_bad, bad)
                 else:
                     best_bad = max(best_bad, len(tokens))
                 continue
-            bad = next(
+            miss = next(
                 (i for i in range(n) if not cmd.words[i].startswith(tokens[i].lower())), None
             )
-            if bad is not None:
-                best_bad = max(best_bad, bad)
+            if miss is not None:
+                best_bad = max(best_bad, miss)
                 continue
             args = tokens[n:]
             if len(args) < cmd.min_args:
@@ -138,8 +142,7 @@ class Shell:
         if not self.paging or len(lines) <= self.page_lines:
             return [text]
         return [
-            "\n".join(lines[i : i + self.page_lines])
-            for i in range(0, len(lines), self.page_lines)
+            "\n".join(lines[i : i + self.page_lines]) for i in range(0, len(lines), self.page_lines)
         ]
 
     def edit(self, command: str) -> None:

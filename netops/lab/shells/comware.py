@@ -10,11 +10,41 @@ from netops.lab.shells.huawei import HuaweiShell
 from netops.lab.state import mac_text, route_rows
 
 _WORDS = {
-    "interface", "ip", "undo", "sysname", "telnet", "ssh", "snmp-agent", "line", "acl", "rule",
-    "local-user", "info-center", "ntp-service", "description", "shutdown", "vpn-target",
-    "route-distinguisher", "idle-timeout", "protocol", "authentication-mode", "port", "vlan",
-    "lldp", "hwtacacs", "domain", "password", "password-control", "service-type",
-    "authorization-attribute", "user-role", "primary", "key", "role", "clock", "user-name-format",
+    "interface",
+    "ip",
+    "undo",
+    "sysname",
+    "telnet",
+    "ssh",
+    "snmp-agent",
+    "line",
+    "acl",
+    "rule",
+    "local-user",
+    "info-center",
+    "ntp-service",
+    "description",
+    "shutdown",
+    "vpn-target",
+    "route-distinguisher",
+    "idle-timeout",
+    "protocol",
+    "authentication-mode",
+    "port",
+    "vlan",
+    "lldp",
+    "hwtacacs",
+    "domain",
+    "password",
+    "password-control",
+    "service-type",
+    "authorization-attribute",
+    "user-role",
+    "primary",
+    "key",
+    "role",
+    "clock",
+    "user-name-format",
 }
 
 
@@ -172,7 +202,9 @@ class ComwareShell(HuaweiShell):
     def routing(self, args: list[str]) -> str:
         vrf = args[1] if args[:1] == ["vpn-instance"] and len(args) > 1 else None
         rows = [r for r in route_rows(self.lab, self.dev) if r.vrf == vrf]
-        rows.sort(key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen))
+        rows.sort(
+            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
+        )
         out = [
             "",
             f"Destinations : {len(rows)}        Routes : {len(rows)}",
@@ -181,7 +213,9 @@ class ComwareShell(HuaweiShell):
         ]
         for r in rows:
             proto = {"direct": "Direct", "static": "Static"}.get(r.protocol, r.protocol)
-            out.append(f"{r.prefix:<19}{proto:<8}{r.preference:<4}{0:<12}{r.next_hop:<16}{_short(r.interface)}")
+            out.append(
+                f"{r.prefix:<19}{proto:<8}{r.preference:<4}{0:<12}{r.next_hop:<16}{_short(r.interface)}"
+            )
         return "\n".join(out)
 
     def arp(self, _: list[str]) -> str:
@@ -192,9 +226,15 @@ class ComwareShell(HuaweiShell):
         for r in self.lab.arp_rows(self.dev):
             if r.kind == "interface":
                 continue
-            vlan = r.interface.replace("Vlan-interface", "") if r.interface.startswith("Vlan") else "N/A"
+            vlan = (
+                r.interface.replace("Vlan-interface", "")
+                if r.interface.startswith("Vlan")
+                else "N/A"
+            )
             uplink = next((p.name for p in self.dev.ports if p.link is not None), r.interface)
-            out.append(f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<15}{vlan:<14}{_short(uplink):<25}{16:<6}D")
+            out.append(
+                f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<15}{vlan:<14}{_short(uplink):<25}{16:<6}D"
+            )
         return "\n".join(out)
 
     def if_brief(self, _: list[str]) -> str:
@@ -221,7 +261,9 @@ class ComwareShell(HuaweiShell):
                 speed = ("10G(a)" if port.speed >= 10**10 else "1G(a)") if up else "auto"
                 duplex = "F(a)" if up else "A"
                 kind = "T" if port.link is not None else "A"
-                bridge.append(f"{_short(port.name):<21}{link:<5}{speed:<8}{duplex:<7}{kind:<5}{1:<5}{desc}".rstrip())
+                bridge.append(
+                    f"{_short(port.name):<21}{link:<5}{speed:<8}{duplex:<7}{kind:<5}{1:<5}{desc}".rstrip()
+                )
             else:
                 proto = "UP(s)" if port.name == "NULL0" else ("UP" if up else "DOWN")
                 ip = (info.get("address") or "--").split("/")[0]

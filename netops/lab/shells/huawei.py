@@ -10,16 +10,72 @@ from netops.lab.shells.base import Shell, now_text, uptime_text
 from netops.lab.state import mac_text, route_rows
 
 _KNOWN_CONFIG_WORDS = {
-    "interface", "ip", "undo", "sysname", "telnet", "stelnet", "snmp-agent", "user-interface",
-    "acl", "rule", "aaa", "local-user", "info-center", "ntp-service", "description", "shutdown",
-    "vpn-target", "route-distinguisher", "ipv4-family", "idle-timeout", "protocol",
-    "authentication-mode", "security-policy", "source-zone", "destination-zone",
-    "source-address", "destination-address", "service", "action", "profile", "port", "vlan",
-    "lldp", "ssh", "hrp", "bgp", "local-aaa-user", "user", "hwtacacs-server", "firewall",
-    "add", "set", "stp", "mpls", "http", "ftp", "domain", "password", "disable", "enable",
-    "peer", "router-id", "policy", "authentication-scheme", "authorization-scheme",
-    "accounting-scheme", "recording-scheme", "cmd", "authorization-mode", "accounting-mode",
-    "recording-mode", "dhcp", "arp", "mac-address", "nat", "clock",
+    "interface",
+    "ip",
+    "undo",
+    "sysname",
+    "telnet",
+    "stelnet",
+    "snmp-agent",
+    "user-interface",
+    "acl",
+    "rule",
+    "aaa",
+    "local-user",
+    "info-center",
+    "ntp-service",
+    "description",
+    "shutdown",
+    "vpn-target",
+    "route-distinguisher",
+    "ipv4-family",
+    "idle-timeout",
+    "protocol",
+    "authentication-mode",
+    "security-policy",
+    "source-zone",
+    "destination-zone",
+    "source-address",
+    "destination-address",
+    "service",
+    "action",
+    "profile",
+    "port",
+    "vlan",
+    "lldp",
+    "ssh",
+    "hrp",
+    "bgp",
+    "local-aaa-user",
+    "user",
+    "hwtacacs-server",
+    "firewall",
+    "add",
+    "set",
+    "stp",
+    "mpls",
+    "http",
+    "ftp",
+    "domain",
+    "password",
+    "disable",
+    "enable",
+    "peer",
+    "router-id",
+    "policy",
+    "authentication-scheme",
+    "authorization-scheme",
+    "accounting-scheme",
+    "recording-scheme",
+    "cmd",
+    "authorization-mode",
+    "accounting-mode",
+    "recording-mode",
+    "dhcp",
+    "arp",
+    "mac-address",
+    "nat",
+    "clock",
 }
 
 
@@ -86,11 +142,15 @@ class HuaweiShell(Shell):
     def screen_length(self, args: list[str]) -> str:
         if args[:2] == ["0", "temporary"] or args == ["0"]:
             self.paging = False
-            return "Info: The configuration takes effect on the current user terminal interface only."
+            return (
+                "Info: The configuration takes effect on the current user terminal interface only."
+            )
         if args and args[0].isdigit():
             self.paging = int(args[0]) > 0
             self.page_lines = int(args[0]) or self.page_lines
-            return "Info: The configuration takes effect on the current user terminal interface only."
+            return (
+                "Info: The configuration takes effect on the current user terminal interface only."
+            )
         return self.error("screen-length " + " ".join(args), len(self.prompt()) + 14)
 
     def system_view(self, _: list[str]) -> str:
@@ -143,7 +203,11 @@ class HuaweiShell(Shell):
     def display_this(self, _: list[str]) -> str:
         if not self.view:
             return "#\nreturn"
-        return "#\n" + configedit.block_text(self.dev.config_text, self.dialect, self.view) + "#\nreturn"
+        return (
+            "#\n"
+            + configedit.block_text(self.dev.config_text, self.dialect, self.view)
+            + "#\nreturn"
+        )
 
     # -- outputs --------------------------------------------------------------------------------
     def version(self, _: list[str]) -> str:
@@ -216,9 +280,7 @@ class HuaweiShell(Shell):
     def lldp_brief(self, _: list[str]) -> str:
         out = ["Local Intf       Neighbor Dev             Neighbor Intf             Exptime(s)"]
         for r in self.lab.lldp_rows(self.dev):
-            out.append(
-                f"{_short(r.local_port):<17}{r.sys_name:<25}{_short(r.port_id):<26}104"
-            )
+            out.append(f"{_short(r.local_port):<17}{r.sys_name:<25}{_short(r.port_id):<26}104")
         return "\n".join(out)
 
     def _vrf_interfaces(self) -> dict[str, list[str]]:
@@ -279,7 +341,9 @@ class HuaweiShell(Shell):
         out.append("")
         for name in self.dev.facts.vrfs:
             if ifaces.get(name):
-                out.append(f" VPN-Instance Name and ID : {name}, {list(self.dev.facts.vrfs).index(name) + 1}")
+                out.append(
+                    f" VPN-Instance Name and ID : {name}, {list(self.dev.facts.vrfs).index(name) + 1}"
+                )
                 out.append(f"  Interface Number : {len(ifaces[name])}")
                 out.append(f"  Interface list : {', '.join(ifaces[name])}")
                 out.append("")
@@ -302,7 +366,9 @@ class HuaweiShell(Shell):
                     _r("127.0.0.1/32", "127.0.0.1", "InLoopBack0"),
                 ],
             ]
-        rows.sort(key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen))
+        rows.sort(
+            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
+        )
         out = [
             "Route Flags: R - relay, D - download to fib, T - to vpn-instance, B - black hole route",
             "------------------------------------------------------------------------------",
@@ -332,10 +398,14 @@ class HuaweiShell(Shell):
         dyn = 0
         for r in rows:
             if r.kind == "interface":
-                out.append(f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<26}I -         {r.interface:<12}{r.vrf or ''}".rstrip())
+                out.append(
+                    f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<26}I -         {r.interface:<12}{r.vrf or ''}".rstrip()
+                )
             else:
                 dyn += 1
-                out.append(f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<16}{20:<10}D-0         {r.interface:<12}{r.vrf or ''}".rstrip())
+                out.append(
+                    f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<16}{20:<10}D-0         {r.interface:<12}{r.vrf or ''}".rstrip()
+                )
                 vlan = r.interface[6:] if r.interface.startswith("Vlanif") else "-"
                 out.append(f"                                          {vlan}/-")
         out += [
@@ -468,18 +538,22 @@ class HuaweiShell(Shell):
             hits = (hash((self.dev.name, r["name"])) & 0xFFFF) if r["action"] == "permit" else 0
             out.append(f" {n:<9}{r['name']:<34}{state:<11}{r['action']:<13}{hits}")
         out.append(f" {0:<9}{'default':<34}{'enable':<11}{'deny':<13}0")
-        out.append(" -------------------------------------------------------------------------------")
+        out.append(
+            " -------------------------------------------------------------------------------"
+        )
         return "\n".join(out)
 
     def policy_rule(self, args: list[str]) -> str:
         name = args[0]
-        text = configedit.block_text(self.dev.config_text, self.dialect, ["security-policy", f"rule name {name}"])
+        text = configedit.block_text(
+            self.dev.config_text, self.dialect, ["security-policy", f"rule name {name}"]
+        )
         if not text:
             return f"Error: The rule {name} does not exist."
         return text.rstrip("\n")
 
 
-def _r(prefix: str, nh: str, iface: str):  # noqa: ANN202 - tiny local RouteRow factory
+def _r(prefix: str, nh: str, iface: str):
     from netops.lab.state import RouteRow
 
     return RouteRow(None, prefix, "direct", 0, nh, iface)

@@ -9,10 +9,38 @@ from netops.lab.shells.base import Shell, uptime_text
 from netops.lab.state import mac_text, route_rows
 
 _WORDS = {
-    "interface", "ip", "no", "hostname", "description", "shutdown", "line", "transport",
-    "exec-timeout", "access-class", "snmp-server", "logging", "ntp", "username", "vrf",
-    "rd", "route-target", "aaa", "service", "enable", "switchport", "lldp", "permit", "deny",
-    "login", "banner", "router", "network", "address-family", "tacacs", "address", "key",
+    "interface",
+    "ip",
+    "no",
+    "hostname",
+    "description",
+    "shutdown",
+    "line",
+    "transport",
+    "exec-timeout",
+    "access-class",
+    "snmp-server",
+    "logging",
+    "ntp",
+    "username",
+    "vrf",
+    "rd",
+    "route-target",
+    "aaa",
+    "service",
+    "enable",
+    "switchport",
+    "lldp",
+    "permit",
+    "deny",
+    "login",
+    "banner",
+    "router",
+    "network",
+    "address-family",
+    "tacacs",
+    "address",
+    "key",
 }
 
 _MODE = {
@@ -60,7 +88,9 @@ class IosShell(Shell):
             return f"{name}#"
         if not self.view:
             return f"{name}(config)#"
-        return f"{name}({_MODE.get(self.view[-1].split()[0], 'config-' + self.view[-1].split()[0])})#"
+        return (
+            f"{name}({_MODE.get(self.view[-1].split()[0], 'config-' + self.view[-1].split()[0])})#"
+        )
 
     def error(self, line: str, column: int) -> str:
         return " " * column + "^\n% Invalid input detected at '^' marker."
@@ -175,13 +205,17 @@ class IosShell(Shell):
             up = self.lab.oper_up(self.dev, port)
             status = "administratively down" if info.get("shutdown") else ("up" if up else "down")
             ip = (info.get("address") or "unassigned").split("/")[0]
-            out.append(f"{port.name:<23}{ip:<16}YES {'NVRAM' if ip != 'unassigned' else 'unset':<7}{status:<22}{'up' if up else 'down'}")
+            out.append(
+                f"{port.name:<23}{ip:<16}YES {'NVRAM' if ip != 'unassigned' else 'unset':<7}{status:<22}{'up' if up else 'down'}"
+            )
         return "\n".join(out)
 
     def ip_route(self, args: list[str]) -> str:
         vrf = args[1] if args[:1] == ["vrf"] and len(args) > 1 else None
         rows = [r for r in route_rows(self.lab, self.dev) if r.vrf == vrf]
-        rows.sort(key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen))
+        rows.sort(
+            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
+        )
         default = next((r for r in rows if r.prefix == "0.0.0.0/0"), None)
         out = [
             "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
@@ -216,5 +250,7 @@ class IosShell(Shell):
         out = ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"]
         for r in self.lab.arp_rows(self.dev):
             age = "-" if r.kind == "interface" else "12"
-            out.append(f"Internet  {r.ip:<17}{age:>9}   {mac_text(r.mac, 'cisco'):<16}ARPA   {r.interface}")
+            out.append(
+                f"Internet  {r.ip:<17}{age:>9}   {mac_text(r.mac, 'cisco'):<16}ARPA   {r.interface}"
+            )
         return "\n".join(out)

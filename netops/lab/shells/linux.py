@@ -75,7 +75,15 @@ class LinuxShell(Shell):
                 "mtu": 65536,
                 "operstate": "UNKNOWN",
                 "address": "00:00:00:00:00:00",
-                "addr_info": [{"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host", "label": "lo"}],
+                "addr_info": [
+                    {
+                        "family": "inet",
+                        "local": "127.0.0.1",
+                        "prefixlen": 8,
+                        "scope": "host",
+                        "label": "lo",
+                    }
+                ],
             }
         ]
         service = self.service_address()
@@ -87,14 +95,33 @@ class LinuxShell(Shell):
             addrs = []
             if info.get("address"):
                 iface = IPv4Interface(info["address"])
-                addrs.append({"family": "inet", "local": str(iface.ip), "prefixlen": iface.network.prefixlen, "scope": "global", "label": port.name})
+                addrs.append(
+                    {
+                        "family": "inet",
+                        "local": str(iface.ip),
+                        "prefixlen": iface.network.prefixlen,
+                        "scope": "global",
+                        "label": port.name,
+                    }
+                )
             if service and port.name == "eth1":
-                addrs.append({"family": "inet", "local": service, "prefixlen": 24, "scope": "global", "secondary": True, "label": port.name})
+                addrs.append(
+                    {
+                        "family": "inet",
+                        "local": service,
+                        "prefixlen": 24,
+                        "scope": "global",
+                        "secondary": True,
+                        "label": port.name,
+                    }
+                )
             out.append(
                 {
                     "ifindex": port.if_index + 1,
                     "ifname": port.name,
-                    "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"] if up else ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"],
+                    "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"]
+                    if up
+                    else ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"],
                     "mtu": 1500,
                     "operstate": "UP" if up else "DOWN",
                     "address": mac_text(port.mac),
@@ -128,10 +155,15 @@ class LinuxShell(Shell):
                 )
             lines = []
             for a in addrs:
-                lines.append(f"{a['ifindex']}: {a['ifname']}: <{','.join(a['flags'])}> mtu {a['mtu']} state {a['operstate']}")  # type: ignore[arg-type]
+                flags = ",".join(a["flags"])  # type: ignore[arg-type]
+                lines.append(
+                    f"{a['ifindex']}: {a['ifname']}: <{flags}> mtu {a['mtu']} state {a['operstate']}"
+                )
                 lines.append(f"    link/ether {a['address']} brd ff:ff:ff:ff:ff:ff")
                 for i in a["addr_info"]:  # type: ignore[attr-defined]
-                    lines.append(f"    inet {i['local']}/{i['prefixlen']} scope {i['scope']} {a['ifname']}")
+                    lines.append(
+                        f"    inet {i['local']}/{i['prefixlen']} scope {i['scope']} {a['ifname']}"
+                    )
             return "\n".join(lines)
         if rest and rest[0] in ("r", "route"):
             rows = route_rows(self.lab, self.dev)
@@ -143,7 +175,9 @@ class LinuxShell(Shell):
                     dst = "default" if r.prefix == "0.0.0.0/0" else r.prefix
                     lines.append(f"{dst} via {r.next_hop} dev {r.interface}")
                 else:
-                    lines.append(f"{r.prefix} dev {r.interface} proto kernel scope link src {r.next_hop}")
+                    lines.append(
+                        f"{r.prefix} dev {r.interface} proto kernel scope link src {r.next_hop}"
+                    )
             return "\n".join(lines)
         return 'Object "' + (rest[0] if rest else "") + '" is unknown, try "ip help".'
 
@@ -165,7 +199,11 @@ class LinuxShell(Shell):
 
     def lldpcli(self, args: list[str]) -> str:
         rows = self.lab.lldp_rows(self.dev)
-        out = ["-------------------------------------------------------------------------------", "LLDP neighbors:", "-------------------------------------------------------------------------------"]
+        out = [
+            "-------------------------------------------------------------------------------",
+            "LLDP neighbors:",
+            "-------------------------------------------------------------------------------",
+        ]
         for r in rows:
             out += [
                 f"Interface:    {r.local_port}, via: LLDP, RID: 1, Time: 20 days, 03:05:00",
