@@ -326,6 +326,7 @@ class SimDevice:
         if not isinstance(pdu, Pdu):
             return None
         level = message.flags & (FLAG_AUTH | FLAG_PRIV)
+        body: bytes | None
         if level != user.flags:  # below the user's level: net-snmp's VACM answers so
             body = _error_response(pdu, ErrorStatus.authorizationError)
         else:
