@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import inventory, lab
+from netops.cli import demo, inventory, lab
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(lab.app, name="lab")
+app.command("demo")(demo.demo)
 
 
 def _version(value: bool) -> None:
