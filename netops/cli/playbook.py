@@ -219,25 +219,40 @@ def _params(values: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _print_device(r: DeviceRunResult, mode: str) -> None:
-    console.print(f"[bold]{r.device}[/]: {_styled(r.status)}" + (f" — {escape(r.error)}" if r.error else ""))
+def _print_checks(r: DeviceRunResult, phase: str) -> None:
     for c in r.checks:
+        if c.phase != phase:
+            continue
         mark = "[green]ok[/]" if c.ok else ("[yellow]--[/]" if c.ok is None else "[red]FAIL[/]")
-        console.print(f"  {c.phase[:-1].replace('_', '-')} {mark} {escape(c.name or c.task)}: {escape(c.message)}")
+        console.print(
+            f"  {phase[:-1].replace('_', '-')} {mark} {escape(c.name or c.task)}: {escape(c.message)}"
+        )
+
+
+def _print_device(r: DeviceRunResult, mode: str) -> None:
+    console.print(
+        f"[bold]{r.device}[/]: {_styled(r.status)}" + (f" — {escape(r.error)}" if r.error else "")
+    )
+    _print_checks(r, "pre_checks")
     for s in r.steps:
         mark = "[green]ok[/]" if s.ok else "[red]FAIL[/]"
         console.print(f"  step {mark} {escape(s.name or s.task)}: {escape(s.summary)}")
     if r.commands:
-        verb = "sent" if mode == "commit" and r.status != "dry_run" else "would send"
+        verb = "would send" if r.status == "dry_run" or mode != "commit" else "sent"
         console.print(f"  {verb} ({len(r.commands)} line(s)):")
         for line in r.commands:
             console.print(f"    {escape(line)}", highlight=False)
     diff = r.actual_diff if r.actual_diff is not None else r.predicted_diff
     if diff:
-        console.print("  diff (device, before -> after):" if r.actual_diff is not None else "  diff (running -> predicted candidate):")
+        console.print(
+            "  diff (device, before -> after):"
+            if r.actual_diff is not None
+            else "  diff (running -> predicted candidate):"
+        )
         for line in diff.splitlines():
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
             console.print(f"    [{style}]{escape(line)}[/]", highlight=False)
+    _print_checks(r, "post_checks")
     if r.rollback is not None:
         rb = r.rollback
         console.print(

@@ -47,7 +47,7 @@ PLATFORM_CLI: dict[str, PlatformCli] = {
     "hp_comware": PlatformCli(r"^\s*% ", "display clock", "comware"),
     # "% Invalid input detected at '^' marker." / "% Incomplete command."
     "cisco_ios": PlatformCli(r"^\s*% ", "show clock", "ios"),
-    "linux": PlatformCli(None, "uptime", "linux"),
+    "linux": PlatformCli(r"(command not found|No such file or directory|Permission denied)$", "uptime", "linux"),
 }
 
 
@@ -202,7 +202,17 @@ class SshDeviceSession:
             raise classify(exc, self.target) from None
 
     def close(self) -> None:
-        self._ssh.close()
+        """Log out and close. Not netmiko's disconnect(): its cleanup() first asks whether the
+        session is in config mode with a delay-based read (2 s on Huawei); this session never
+        leaves config mode open, so it just logs out."""
+        conn = self._ssh._conn
+        self._ssh._conn = None
+        if conn is None:
+            return
+        with contextlib.suppress(Exception):
+            conn.write_channel(("exit" if self.cli.dialect == "ios" else "quit") + conn.RETURN)
+        with contextlib.suppress(Exception):
+            conn.paramiko_cleanup()
 
 
 def ssh_sessions(
