@@ -306,7 +306,13 @@ class Runner:
         except (TransportError, CredentialError) as exc:
             reason = exc.reason if isinstance(exc, TransportError) else "auth"
             if res.changed and res.before is not None and res.rollback is None:
-                self._rollback(dctx, res, res.before, f"the session failed during the change: {exc}")
+                self._rollback(
+                    dctx,
+                    res,
+                    res.before,
+                    f"the session failed during the change: {exc}",
+                    fresh_session=True,
+                )
             else:
                 res.fail(reason, str(exc))
         except NetopsError as exc:
@@ -456,7 +462,13 @@ class Runner:
                 res.error = f"the change is live but was not saved: {exc}"
 
     def _rollback(
-        self, dctx: DeviceContext, res: _Device, before: configtree.Node, trigger: str
+        self,
+        dctx: DeviceContext,
+        res: _Device,
+        before: configtree.Node,
+        trigger: str,
+        *,
+        fresh_session: bool = False,
     ) -> None:
         """Restore the pre-change config; verify it; say exactly how it went."""
         dialect = dctx.dialect
@@ -467,7 +479,7 @@ class Runner:
         ok = False
         for attempt in range(2):
             try:
-                session = dctx.new_session() if attempt else dctx.session()
+                session = dctx.new_session() if attempt or fresh_session else dctx.session()
                 current = configtree.parse(session.running_config(), dialect)
                 commands = configtree.restore_commands(current, before, dialect)
                 if commands:

@@ -1,0 +1,379 @@
+"""Playbooks against the lab: real SSH sessions (netmiko's real device types) to the simulated
+Huawei VRP, H3C Comware and Cisco IOS CLIs, whose config commands change their running config.
+
+Each test checks the device with an independent netmiko session, not through the runner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from netmiko import ConnectHandler
+from typer.testing import CliRunner
+
+from netops.cli.main import app
+from netops.endpoints import load_endpoints
+from netops.errors import PlaybookNotFound, PlaybookRequestError
+from netops.inventory import Inventory
+from netops.lab import control
+from netops.playbooks import PlaybookService
+from netops.settings import load_settings
+from netops.store import Store
+from tests.conftest import REFERENCE, ROOT
+from tests.playbooks.conftest import SHIPPED, write_playbook
+
+DEVICE_TYPES = {"huawei_vrp": "huawei", "hp_comware": "hp_comware", "cisco_ios": "cisco_ios"}
+SHOW_CONFIG = {
+    "huawei_vrp": "display current-configuration",
+    "hp_comware": "display current-configuration",
+    "cisco_ios": "show running-config",
+}
+# One access switch per platform, each test on its own device (the lab is shared).
+VRP, COMWARE, IOS = "acc-jiefang-04", "acc-jiefang-03", "acc-zhongshan-02"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    endpoints = tmp_path_factory.mktemp("lab") / "endpoints.json"
+    control.up(REFERENCE, endpoints, snmp_version="3")
+    try:
+        yield endpoints
+    finally:
+        control.down(endpoints)
+
+
+def _sessions(lab: Path) -> int:
+    return int(control.status(lab)["ssh_sessions"])
+
+
+class Cli:
+    """An independent netmiko session to a lab device (the test's own eyes)."""
+
+    def __init__(self, lab: Path, reference: Inventory, name: str) -> None:
+        self.platform = reference.device(name).platform.value
+        e = json.loads(lab.read_text())[name]["ssh"]
+        self.conn = ConnectHandler(
+            device_type=DEVICE_TYPES[self.platform],
+            host=e["host"],
+            port=e["port"],
+            username=e["username"],
+            password=e["password"],
+            fast_cli=True,
+        )
+
+    def config(self) -> str:
+        text = str(self.conn.send_command(SHOW_CONFIG[self.platform]))
+        # what a device stamps on its config by itself (time of the last change) is not config
+        return "\n".join(
+            line
+            for line in text.splitlines()
+            if not re.match(r"^(!Last configuration|! Last configuration|Current configuration :)", line)
+        )
+
+    def configure(self, lines: list[str]) -> None:
+        """Config lines with explicit prompts (netmiko's config_mode() on Huawei waits 2 s
+        of silence per mode check)."""
+        if self.platform == "cisco_ios":
+            enter, leave, config, user = "configure terminal", "end", r"\(config[^)]*\)#", r"#"
+        else:
+            enter, leave, config, user = "system-view", "return", r"\]", r">"
+        self.conn.send_command(enter, expect_string=config)
+        for line in lines:
+            self.conn.send_command(line, expect_string=config)
+        self.conn.send_command(leave, expect_string=user)
+
+    def block(self, header: str) -> list[str]:
+        lines = self.config().splitlines()
+        start = lines.index(header)
+        out = []
+        for line in lines[start + 1 :]:
+            if not line.startswith(" "):
+                break
+            out.append(line.strip())
+        return out
+
+    def close(self) -> None:
+        self.conn.write_channel(("exit" if self.platform == "cisco_ios" else "quit") + "\n")
+        self.conn.paramiko_cleanup()
+
+
+@pytest.fixture
+def cli(lab: Path, reference: Inventory) -> Iterator[Any]:
+    opened: list[Cli] = []
+
+    def connect(name: str) -> Cli:
+        c = Cli(lab, reference, name)
+        opened.append(c)
+        return c
+
+    yield connect
+    for c in opened:
+        c.close()
+
+
+@pytest.fixture
+def service(lab: Path, tmp_path: Path, reference: Inventory) -> Iterator[PlaybookService]:
+    settings = load_settings(
+        inventory=REFERENCE,
+        state_dir=tmp_path / "state",
+        playbooks_dir=tmp_path / "playbooks",
+        collectors_dir=ROOT / "collectors",
+    )
+    settings.playbooks_dir.mkdir(parents=True)
+    for shipped in SHIPPED.glob("*.yaml"):
+        (settings.playbooks_dir / shipped.name).write_text(shipped.read_text())
+    store = Store.from_settings(settings)
+    yield PlaybookService(settings, reference, store, endpoints=load_endpoints(lab))
+    store.close()
+
+
+def _port_up(cli: Cli, port: str) -> None:
+    """A rogue port: administratively up (the lab's unused ports start shut)."""
+    negate = "no" if cli.platform == "cisco_ios" else "undo"
+    cli.configure([f"interface {port}", f"{negate} shutdown"])
+    assert "shutdown" not in cli.block(f"interface {port}")
+
+
+def test_dry_run_changes_nothing_on_the_device(
+    service: PlaybookService, cli: Any, lab: Path
+) -> None:
+    eyes = cli(VRP)
+    _port_up(eyes, "GigabitEthernet0/0/11")
+    before = eyes.config()
+    request = service.prepare(
+        "shutdown-port", targets=[VRP], params={"interface": "GE0/0/11"}, actor="t"
+    )
+    run = service.run(request)
+    r = run.results[0]
+    assert (run.mode, r.status) == ("dry_run", "dry_run"), r
+    assert eyes.config() == before
+    assert r.commands[:2] == ("interface GigabitEthernet0/0/11", "shutdown")
+    assert "+ shutdown" in (r.predicted_diff or "")
+    assert [c.ok for c in r.checks if c.phase == "pre_checks"] == [True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("device", "port", "typed"),
+    [
+        (VRP, "GigabitEthernet0/0/12", "GE0/0/12"),
+        (COMWARE, "GigabitEthernet1/0/12", "GE1/0/12"),
+        (IOS, "GigabitEthernet1/0/12", "Gi1/0/12"),
+    ],
+)
+def test_commit_changes_the_running_config(
+    service: PlaybookService, cli: Any, device: str, port: str, typed: str
+) -> None:
+    eyes = cli(device)
+    _port_up(eyes, port)
+    run = service.run(
+        service.prepare(
+            "shutdown-port",
+            targets=[device],
+            params={"interface": typed},
+            commit=True,
+            reason="rogue device found by IS-01",
+            actor="zhang@noc",
+        )
+    )
+    r = run.results[0]
+    assert (run.status, r.status, r.saved) == ("ok", "committed", True), r
+    block = eyes.block(f"interface {port}")
+    assert "shutdown" in block
+    assert f"description netops-isolated run {run.id}" in block
+    assert "+ shutdown" in (r.actual_diff or "")
+    assert all(c.ok for c in r.checks), r.checks
+    record = service.run_record(run.id)
+    assert (record.actor, record.reason, record.mode) == (
+        "zhang@noc",
+        "rogue device found by IS-01",
+        "commit",
+    )
+    assert record.results[0].commands == r.commands and record.results[0].actual_diff
+
+
+def test_a_failing_post_check_rolls_back_on_the_device(
+    service: PlaybookService, cli: Any
+) -> None:
+    write_playbook(
+        service.settings.playbooks_dir,
+        """\
+        name: change-then-fail
+        description: Changes a description, then a post-check fails.
+        mode: change
+        parameters:
+          interface: {type: interface, required: true, description: the port}
+        steps:
+          - task: config
+            args:
+              lines:
+                huawei_vrp: |
+                  interface ${interface}
+                   description about-to-be-rolled-back
+                   undo shutdown
+        post_checks:
+          - task: config_contains
+            name: impossible
+            args: {view: "interface ${interface}", present: [description something-else]}
+        """,
+    )
+    service._playbooks = None  # reload the folder
+    device = "acc-jiefang-05"
+    eyes = cli(device)
+    before = eyes.config()
+    run = service.run(
+        service.prepare(
+            "change-then-fail",
+            targets=[device],
+            params={"interface": "GE0/0/13"},
+            commit=True,
+            actor="t",
+        )
+    )
+    r = run.results[0]
+    assert r.status == "rolled_back" and r.rollback is not None and r.rollback.ok, r
+    assert "+ description about-to-be-rolled-back" in (r.actual_diff or "")
+    assert eyes.config() == before
+
+
+def test_a_rejected_line_rolls_back_on_the_device(service: PlaybookService, cli: Any) -> None:
+    write_playbook(
+        service.settings.playbooks_dir,
+        """\
+        name: half-bad
+        description: The second line is not a command.
+        mode: change
+        steps:
+          - task: config
+            args:
+              lines:
+                hp_comware: |
+                  interface GigabitEthernet1/0/14
+                   description first-line-is-fine
+                   frobnicate the widget
+        """,
+    )
+    service._playbooks = None
+    device = "acc-jiefang-08"
+    eyes = cli(device)
+    before = eyes.config()
+    run = service.run(service.prepare("half-bad", targets=[device], commit=True, actor="t"))
+    r = run.results[0]
+    assert r.status == "rolled_back", r
+    assert r.rollback is not None and "frobnicate the widget" in r.rollback.trigger
+    assert "Unrecognized command" in r.rollback.trigger
+    assert eyes.config() == before
+
+
+def test_playbook_changes_are_expected_changes_for_the_backups(
+    service: PlaybookService, cli: Any
+) -> None:
+    device = "acc-jiefang-06"
+    _port_up(cli(device), "GigabitEthernet0/0/15")
+    first = service.run(service.prepare("backup-now", targets=[device], actor="t"))
+    assert first.results[0].status == "ok", first.results[0]
+    service.run(
+        service.prepare(
+            "shutdown-port",
+            targets=[device],
+            params={"interface": "GE0/0/15"},
+            commit=True,
+            reason="test",
+            actor="t",
+        )
+    )
+    second = service.run(service.prepare("backup-now", targets=[device], actor="t"))
+    assert "changed" in second.results[0].steps[0].summary
+    events = service.store.events(device=device)
+    kinds = [e.kind for e in events]
+    assert "config.expected_change" in kinds and "config.changed" not in kinds
+
+
+def test_collect_diagnostics_keeps_a_masked_bundle(service: PlaybookService) -> None:
+    run = service.run(
+        service.prepare("collect-diagnostics", targets=["acc-jiefang-07", "dc-db-1"], actor="t")
+    )
+    assert run.status == "ok" and run.bundle is not None
+    path = service.bundle(run.id)
+    with tarfile.open(path) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile(f"{run.id}/manifest.json"))  # type: ignore[arg-type]
+        config = tar.extractfile(
+            next(n for n in names if n.endswith("display_current-configuration.txt"))
+        ).read().decode()  # type: ignore[union-attr]
+    assert manifest["devices"] == ["acc-jiefang-07", "dc-db-1"]
+    assert any(n.endswith("dc-db-1/01-uptime.txt") for n in names)
+    assert "irreversible-cipher <masked>" in config and "sysname acc-jiefang-07" in config
+    assert service.bundle_link(run) == f"/api/v1/playbooks/runs/{run.id}/bundle"
+
+
+@pytest.mark.parametrize(
+    ("name", "targets", "params", "commit", "parameter"),
+    [
+        ("shutdown-port", [VRP], {"interface": "GE 0/0/5"}, False, "interface"),
+        ("shutdown-port", [VRP], {"interface": "GE0/0/5\nundo aaa"}, False, "interface"),
+        ("shutdown-port", [VRP], {"interface": "GE0/0/5", "speed": "1"}, False, "speed"),
+        ("shutdown-port", [VRP], {}, False, "interface"),
+        ("shutdown-port", ["acc-jiefang-99"], {"interface": "GE0/0/5"}, False, "targets"),
+        ("shutdown-port", ["dc-db-1"], {"interface": "eth0"}, False, "targets"),
+        ("shutdown-port", [], {"interface": "GE0/0/5"}, False, "targets"),
+        ("shutdown-port", [VRP, COMWARE], {"interface": "GE0/0/5"}, False, "targets"),
+        ("shutdown-port", [VRP], {"interface": "GE0/0/5"}, True, "reason"),
+        ("collect-diagnostics", ["site:nowhere"], {}, False, "targets"),
+    ],
+)
+def test_bad_requests_are_refused_before_anything_is_sent(
+    service: PlaybookService,
+    lab: Path,
+    name: str,
+    targets: list[str],
+    params: dict[str, str],
+    commit: bool,
+    parameter: str,
+) -> None:
+    sessions = _sessions(lab)
+    with pytest.raises(PlaybookRequestError) as caught:
+        service.prepare(name, targets=targets, params=params, commit=commit, actor="t")
+    assert caught.value.parameter == parameter
+    assert _sessions(lab) == sessions
+
+
+def test_an_interface_missing_from_the_backed_up_config_is_refused(
+    service: PlaybookService, lab: Path
+) -> None:
+    device = "acc-jiefang-07"
+    service.run(service.prepare("backup-now", targets=[device], actor="t"))
+    sessions = _sessions(lab)
+    with pytest.raises(PlaybookRequestError, match="has no interface GigabitEthernet0/0/99"):
+        service.prepare("shutdown-port", targets=[device], params={"interface": "GE0/0/99"}, actor="t")
+    with pytest.raises(PlaybookNotFound):
+        service.prepare("no-such-playbook", actor="t")
+    assert _sessions(lab) == sessions
+
+
+def test_cli_dry_run_commit_and_audit(lab: Path, tmp_path: Path, cli: Any) -> None:
+    device = "acc-renmin-01"
+    _port_up(cli(device), "GigabitEthernet0/0/16")
+    env = {"NETOPS_STATE_DIR": str(tmp_path / "state"), "NETOPS_INVENTORY": str(REFERENCE)}
+    runner = CliRunner()
+    base = ["playbook", "run", "shutdown-port", "-t", device, "-p", "interface=GE0/0/16", "-e", str(lab)]
+    dry = runner.invoke(app, base, env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "DRY-RUN" in dry.output and "would send" in dry.output and "+ shutdown" in dry.output
+    refused = runner.invoke(app, [*base, "--commit"], env=env)
+    assert refused.exit_code == 2 and "needs a reason" in refused.output
+    done = runner.invoke(app, [*base, "--commit", "--reason", "rogue AP", "--json"], env=env)
+    assert done.exit_code == 0, done.output
+    record = json.loads(done.output)
+    assert record["status"] == "ok" and record["results"][0]["status"] == "committed"
+    listed = runner.invoke(app, ["playbook", "runs", "--json"], env=env)
+    runs = json.loads(listed.output)
+    assert [r["mode"] for r in runs] == ["commit", "dry_run"]
+    one = runner.invoke(app, ["playbook", "runs", record["id"]], env=env)
+    assert one.exit_code == 0 and "rogue AP" in one.output
+    assert runner.invoke(app, ["playbook", "verify-audit"], env=env).exit_code == 0
