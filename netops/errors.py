@@ -66,3 +66,7 @@ class TransportError(NetopsError):
 
 class LabError(NetopsError):
     """The lab could not be started, found or changed."""
+
+
+class HistoryError(NetopsError):
+    """The config backup history (a git repository) could not be read or written."""
