@@ -24,10 +24,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(inventory.app, name="inventory")
-app.add_typer(backup.app, name="backup")
-app.add_typer(ssh.app, name="ssh")
 app.add_typer(lab.app, name="lab")
 app.command("demo")(demo.demo)
+app.add_typer(backup.app, name="backup")
+app.add_typer(ssh.app, name="ssh")
 app.add_typer(playbook.app, name="playbook")
 
 

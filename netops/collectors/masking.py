@@ -165,18 +165,62 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
+#: Only lines with one of these (lower case) can hold a secret; the rest is not touched.
+_TRIGGERS = (
+    "cipher", "simple", "plain", "hash", "secret", "pass", "key", "psk", "community", "token",
+    "usm-user", "snmp-server", "%^%#", "%@%@", "%$%$", "$",
+)  # fmt: skip
+
+
+def _mask_line(line: str) -> str:
+    for rule in _RULES[1:]:
+        if rule.only_in_lines and not any(marker in line for marker in rule.only_in_lines):
+            continue
+        line = rule.pattern.sub(rule.replace, line)
+    return line
+
+
+def _candidate_starts(text: str) -> list[int]:
+    """Offsets of the lines that contain a trigger (found with str.find: C speed)."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer: go line by line
+        starts, offset = [], 0
+        for line in text.split("\n"):
+            if any(t in line.lower() for t in _TRIGGERS):
+                starts.append(offset)
+            offset += len(line) + 1
+        return starts
+    found: set[int] = set()
+    for word in _TRIGGERS:
+        i = lower.find(word)
+        while i != -1:
+            found.add(lower.rfind("\n", 0, i) + 1)
+            end = lower.find("\n", i)
+            if end == -1:
+                break
+            i = lower.find(word, end)
+    return sorted(found)
+
+
 def mask_secrets(text: str) -> str:
-    """``text`` with every secret value replaced by :data:`MASK`."""
-    for rule in _RULES:
-        if not rule.only_in_lines:
-            text = rule.pattern.sub(rule.replace, text)
-        elif any(marker in text for marker in rule.only_in_lines):
-            lines = text.split("\n")
-            for i, line in enumerate(lines):
-                if any(marker in line for marker in rule.only_in_lines):
-                    lines[i] = rule.pattern.sub(rule.replace, line)
-            text = "\n".join(lines)
-    return text
+    """``text`` with every secret value replaced by :data:`MASK`.
+
+    PEM private key blocks first (they span lines), then every rule on each line that
+    can hold a secret at all; finding those lines with ``str.find`` keeps a 10 KiB config
+    with a dozen secret lines well under a millisecond.
+    """
+    if "PRIVATE KEY" in text:
+        text = _RULES[0].pattern.sub(_RULES[0].replace, text)
+    parts: list[str] = []
+    position = 0
+    for start in _candidate_starts(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        parts.append(text[position:start])
+        parts.append(_mask_line(text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def rule_names() -> list[str]:

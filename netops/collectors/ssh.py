@@ -42,7 +42,7 @@ Send = Callable[[str], str]
 MERGE_KEYS: dict[str, tuple[str, ...]] = {
     "vrf": ("name",),
     "interface": ("name",),
-    "route": ("vrf", "prefix", "next_hop", "protocol"),
+    "route": ("vrf", "prefix", "next_hop", "protocol", "next_hop_vrf"),
 }
 
 

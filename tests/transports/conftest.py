@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import free_port, require
+from tests.conftest import free_port, require
 
 SSHD = "/usr/sbin/sshd"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
+from tests.conftest import free_port
 
 from netops.errors import TransportError
 from netops.transports.ssh import SshSession
