@@ -81,6 +81,9 @@ class SchedulerSettings(_Section):
     backup_interval: float = Field(86400.0, gt=0, description="Seconds between config backups")
     dbha_interval: float = Field(30.0, gt=0, description="Seconds between DB HA polls")
     compliance_interval: float = Field(300.0, gt=0, description="Seconds between check runs")
+    events_retention_days: float = Field(
+        400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
+    )
     disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
     shutdown_grace: float = Field(
         30.0, ge=0, description="Seconds running jobs get to finish on shutdown"

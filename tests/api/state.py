@@ -20,16 +20,20 @@ from datetime import UTC, datetime, timedelta
 
 from netops.inventory import Inventory, Role
 from netops.models import (
+    BgpPeer,
     ConfigBackupStatus,
     DbBackup,
     DbNodeStatus,
     EntityHealth,
     Event,
+    FirewallRule,
     Interface,
     LldpNeighbor,
     PollResult,
     ReplicationLink,
+    Route,
     SystemInfo,
+    Vrf,
 )
 from netops.store import Store
 
@@ -155,6 +159,71 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
             (name, "health", health, at, "snmp"),
             (name, "system", system, at, "snmp"),
         ]
+        if device.role is Role.CORE:
+            vrfs = inventory.vrfs_on(name)
+            batch.append(
+                (
+                    name,
+                    "vrf",
+                    [
+                        Vrf(
+                            device=name,
+                            name=v.name,
+                            rd=v.rd,
+                            import_targets=v.import_targets,
+                            export_targets=v.export_targets,
+                            interfaces=(f"Vlanif{200 + k}",),
+                        )
+                        for k, v in enumerate(vrfs)
+                    ],
+                    at,
+                    "snmp",
+                )
+            )
+            routes = [
+                Route(device=name, vrf=v.name, prefix=f"10.{k}.{n}.0/24", protocol=proto)
+                for k, v in enumerate(vrfs)
+                for n, proto in enumerate(("direct", "bgp", "bgp", "static"))
+            ]
+            batch.append((name, "route", routes, at, "snmp"))
+            peer = "core-2" if name == "core-1" else "core-1"
+            batch.append(
+                (
+                    name,
+                    "bgp_peer",
+                    [
+                        BgpPeer(
+                            device=name,
+                            peer_address=str(inventory.device_by_name[peer].mgmt_address),
+                            remote_as=inventory.network.asn,
+                            state="established",
+                        )
+                    ],
+                    at,
+                    "snmp",
+                )
+            )
+        if device.role is Role.FIREWALL:
+            rules = [
+                FirewallRule(
+                    device=name,
+                    name=f"rule-{k}",
+                    position=k,
+                    action="permit",
+                    source_zones=("trust",),
+                    destination_zones=("untrust",),
+                    services=("https",),
+                    profiles=("ips default",),
+                    hit_count=1000 * k,
+                )
+                for k in range(1, 6)
+            ]
+            rules.append(
+                FirewallRule(
+                    device=name, name="default", position=99, action="deny", is_default=True
+                )
+            )
+            batch.append((name, "firewall_rule", rules, at, "ssh"))
         if not device.is_server:
             last = now - timedelta(hours=3)
             status = ConfigBackupStatus(

@@ -8,7 +8,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +29,9 @@ def rule_names() -> set[str]:
 
 def test_rules_are_valid_and_their_unit_tests_pass() -> None:
     require("promtool")
-    check = subprocess.run(["promtool", "check", "rules", str(RULES)], capture_output=True, text=True)
+    check = subprocess.run(
+        ["promtool", "check", "rules", str(RULES)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     run = subprocess.run(
         ["promtool", "test", "rules", RULE_TESTS.name], cwd=ALERTS, capture_output=True, text=True
@@ -59,7 +60,9 @@ def test_every_alert_has_severity_and_team() -> None:
 
 def test_alertmanager_config_is_valid() -> None:
     require("amtool")
-    check = subprocess.run(["amtool", "check-config", str(AM_CONFIG)], capture_output=True, text=True)
+    check = subprocess.run(
+        ["amtool", "check-config", str(AM_CONFIG)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -158,18 +161,53 @@ def test_a_cut_off_street_silences_the_switches_behind_it(alertmanager: str) -> 
     _post(
         alertmanager,
         [
-            {"alertname": "NetopsAggregationPointDown", "severity": "critical", "device": "agg-binhe", **street},
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "agg-binhe", **street},
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "acc-binhe-01", **street},
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "acc-binhe-02", **street},
+            {
+                "alertname": "NetopsAggregationPointDown",
+                "severity": "critical",
+                "device": "agg-binhe",
+                **street,
+            },
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "agg-binhe",
+                **street,
+            },
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "acc-binhe-01",
+                **street,
+            },
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "acc-binhe-02",
+                **street,
+            },
             # elsewhere: a lone access switch down behind a healthy street
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "acc-renmin-03",
-             "team": "network", "aggregation": "agg-renmin"},
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "acc-renmin-03",
+                "team": "network",
+                "aggregation": "agg-renmin",
+            },
             # a dual-homed street that lost one uplink only: the switches behind it still alert
-            {"alertname": "NetopsAggregationUplinkDown", "severity": "warning", "device": "agg-jiefang",
-             "team": "network", "aggregation": "agg-jiefang"},
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "acc-jiefang-01",
-             "team": "network", "aggregation": "agg-jiefang"},
+            {
+                "alertname": "NetopsAggregationUplinkDown",
+                "severity": "warning",
+                "device": "agg-jiefang",
+                "team": "network",
+                "aggregation": "agg-jiefang",
+            },
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "acc-jiefang-01",
+                "team": "network",
+                "aggregation": "agg-jiefang",
+            },
         ],
     )
     states = _states(alertmanager)
@@ -186,12 +224,25 @@ def test_a_down_device_silences_its_own_lesser_alerts(alertmanager: str) -> None
     _post(
         alertmanager,
         [
-            {"alertname": "NetopsDeviceDown", "severity": "warning", "device": "acc-yongan-04",
-             "team": "network", "aggregation": "agg-yongan"},
-            {"alertname": "NetopsConfigBackupFailed", "severity": "warning", "device": "acc-yongan-04",
-             "team": "network"},
-            {"alertname": "NetopsConfigBackupFailed", "severity": "warning", "device": "acc-yongan-05",
-             "team": "network"},
+            {
+                "alertname": "NetopsDeviceDown",
+                "severity": "warning",
+                "device": "acc-yongan-04",
+                "team": "network",
+                "aggregation": "agg-yongan",
+            },
+            {
+                "alertname": "NetopsConfigBackupFailed",
+                "severity": "warning",
+                "device": "acc-yongan-04",
+                "team": "network",
+            },
+            {
+                "alertname": "NetopsConfigBackupFailed",
+                "severity": "warning",
+                "device": "acc-yongan-05",
+                "team": "network",
+            },
         ],
     )
     states = _states(alertmanager)

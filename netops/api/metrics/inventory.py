@@ -47,6 +47,15 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
             1.0,
         )
     yield info
+    zone = GaugeMetricFamily(
+        "netops_device_zone",
+        "A zone a device serves (value 1; one series per zone)",
+        labels=["device", "zone"],
+    )
+    for d in inventory.devices:
+        for z in d.zones:
+            zone.add_metric([d.name, z], 1.0)
+    yield zone
     config_max = GaugeMetricFamily(
         "netops_config_backup_max_age_seconds",
         "Oldest a device's newest config backup may be (backup policy)",

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from netops.api import views
 from netops.inventory import HaKind, Inventory
-from netops.models import EntityHealth, SystemInfo
+from netops.models import BgpPeer, EntityHealth, FirewallRule, Route, SystemInfo, Vrf
 from netops.store import Store
 from netops.store.tables import EventRow
 
@@ -38,6 +38,7 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
     yield from _health(store)
     yield from _config_backups(snapshot, inventory, now)
     yield from _databases(snapshot, inventory, now)
+    yield from _routing(store)
     yield from _events(store)
 
 
@@ -214,6 +215,58 @@ def _databases(snapshot: views.Snapshot, inventory: Inventory, now: float) -> It
             )
             success.add_metric(key, 0.0 if failed_later else 1.0)
     yield from (node_up, role, primaries, lag_s, lag_b, streaming, age, size, success)
+
+
+def _routing(store: Store) -> Iterable[Metric]:
+    """VRFs, routes per VRF, BGP sessions and firewall rules, as counts (bounded labels)."""
+    vrf_ifs = _gauge("netops_vrf_interfaces", "Interfaces bound to a VRF", "device", "vrf")
+    vrf_rts = _gauge(
+        "netops_vrf_route_targets", "Route targets of a VRF", "device", "vrf", "direction"
+    )
+    for stored in store.records("vrf"):
+        for v in stored.records:
+            if isinstance(v, Vrf):
+                vrf_ifs.add_metric([v.device, v.name], float(len(v.interfaces)))
+                vrf_rts.add_metric([v.device, v.name, "import"], float(len(v.import_targets)))
+                vrf_rts.add_metric([v.device, v.name, "export"], float(len(v.export_targets)))
+    routes = _gauge(
+        "netops_routes",
+        "Routes in a routing table ('global' = no VRF)",
+        "device",
+        "vrf",
+        "protocol",
+    )
+    for stored in store.records("route"):
+        counts: dict[tuple[str, str], int] = {}
+        for r in stored.records:
+            if isinstance(r, Route):
+                key = (r.vrf or "global", r.protocol)
+                counts[key] = counts.get(key, 0) + 1
+        for (vrf, protocol), count in sorted(counts.items()):
+            routes.add_metric([stored.device, vrf, protocol], float(count))
+    bgp = _gauge(
+        "netops_bgp_peer_established",
+        "1 when the BGP session is established",
+        "device",
+        "peer",
+        "vrf",
+    )
+    for stored in store.records("bgp_peer"):
+        for b in stored.records:
+            if isinstance(b, BgpPeer):
+                bgp.add_metric(
+                    [b.device, b.peer_address, b.vrf or "global"],
+                    1.0 if b.state == "established" else 0.0,
+                )
+    rules = _gauge("netops_firewall_rules", "Security policy rules", "device", "action")
+    for stored in store.records("firewall_rule"):
+        by_action = {"permit": 0, "deny": 0}
+        for f in stored.records:
+            if isinstance(f, FirewallRule) and f.enabled:
+                by_action[f.action] += 1
+        for action, count in by_action.items():
+            rules.add_metric([stored.device, action], float(count))
+    yield from (vrf_ifs, vrf_rts, routes, bgp, rules)
 
 
 def _events(store: Store) -> Iterable[Metric]:
