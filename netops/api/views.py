@@ -8,7 +8,10 @@ aggregation point, backups against their policies, the state of each database pa
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -34,7 +37,29 @@ class Snapshot:
     db_backups: list[DbBackup]
 
 
+_shared: ContextVar[dict[int, Snapshot] | None] = ContextVar("netops_snapshots", default=None)
+
+
+@contextlib.contextmanager
+def shared_snapshots() -> Iterator[None]:
+    """Within this block, :func:`read_snapshot` reads each store once (one scrape, one read)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def read_snapshot(store: Store, now: datetime | None = None) -> Snapshot:
+    cache = _shared.get()
+    if cache is not None and now is None:
+        if id(store) not in cache:
+            cache[id(store)] = _read(store, None)
+        return cache[id(store)]
+    return _read(store, now)
+
+
+def _read(store: Store, now: datetime | None) -> Snapshot:
     polls: dict[str, list[PollResult]] = defaultdict(list)
     for result in store.poll_results():
         polls[result.device].append(result)

@@ -35,9 +35,9 @@ def make_settings(state_dir: Path, **overrides: object) -> Settings:
     return load_settings(inventory=REFERENCE, state_dir=state_dir, **overrides)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory, reference: Inventory) -> Iterator[Path]:
-    """A state folder holding the recorded state (made once per module)."""
+    """A state folder holding the recorded state (made once per session; tests only read it)."""
     state_dir = tmp_path_factory.mktemp("state")
     store = Store(f"sqlite:///{state_dir / 'netops.db'}")
     seed(store, reference)

@@ -128,7 +128,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, reference: Inventory) -> Ite
     try:
         _wait(lambda: _get(f"{netops}/health")["status"] == "ok", "netops serve")
         (folder / "prometheus.yml").write_text(
-            "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+            "global: {scrape_interval: 2s, scrape_timeout: 2s, evaluation_interval: 1s}\n"
             f"rule_files: ['{RULES}']\n"
             "scrape_configs:\n"
             "  - job_name: netops\n"

@@ -19,6 +19,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoM
 from prometheus_client.registry import Collector
 
 from netops import __version__
+from netops.api import views
 from netops.api.metrics import inventory as inventory_metrics
 from netops.api.metrics import records as records_metrics
 from netops.api.metrics import redundancy as redundancy_metrics
@@ -57,16 +58,18 @@ class NetopsCollector(Collector):
             "Time the last scrape spent in each metrics source",
             labels=["source"],
         )
-        for name, families in self.sources.items():
-            start = time.perf_counter()
-            try:
-                produced = list(families(self.state.store, self.state.inventory))
-            except Exception:
-                log.exception("metrics source %s failed", name)
-                self.errors[name] += 1
-                produced = []
-            durations.add_metric([name], time.perf_counter() - start)
-            for family in produced:
+        produced: list[tuple[str, list[Metric]]] = []
+        with views.shared_snapshots():  # every source reads the store's state once per scrape
+            for name, families in self.sources.items():
+                start = time.perf_counter()
+                try:
+                    produced.append((name, list(families(self.state.store, self.state.inventory))))
+                except Exception:
+                    log.exception("metrics source %s failed", name)
+                    self.errors[name] += 1
+                durations.add_metric([name], time.perf_counter() - start)
+        for name, families_of_source in produced:
+            for family in families_of_source:
                 if family.name in seen:
                     if family.name not in self._warned:
                         log.warning(
