@@ -34,6 +34,7 @@ from netops.api.routers import (
 )
 from netops.errors import SettingsError
 from netops.inventory import Inventory, load_inventory
+from netops.models import RECORD_KINDS
 from netops.scheduler import Job, JobContext, Scheduler
 from netops.settings import DEFAULT_API_SECRET, Settings
 from netops.store import Store
@@ -146,22 +147,50 @@ def create_app(
     for router in ROUTERS:
         deps: Any = [viewer] if any(router is r for r in _VIEWER_ROUTERS) else []
         app.include_router(router, dependencies=deps)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app, inventory, settings)  # type: ignore[method-assign]
     return app
 
 
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's schema, with validation errors documented as what they are: 400 + ErrorBody."""
+def _openapi(app: FastAPI, inventory: Inventory, settings: Settings) -> dict[str, Any]:
+    """FastAPI's schema, with validation errors documented as what they are (400 +
+    ErrorBody), and the names this inventory knows listed as the values of the parameters
+    that must name one (site, zone, pair, record kind)."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
-    for path in schema.get("paths", {}).values():
+    known: dict[str, list[str]] = {
+        "site": sorted(inventory.site_by_name),
+        "parent": sorted(inventory.site_by_name),
+        "zone": sorted(inventory.zone_by_name),
+        "pair": sorted(inventory.ha_pair_by_name),
+    }
+    for url, path in schema.get("paths", {}).items():
         for operation in path.values():
-            responses = operation.get("responses", {})
-            responses.pop("422", None)
+            operation.get("responses", {}).pop("422", None)
+            for parameter in operation.get("parameters", []):
+                names = known.get(parameter["name"])
+                if url == "/api/v1/devices/{name}" and parameter["name"] == "kind":
+                    names = sorted(RECORD_KINDS)
+                if names and parameter.get("in") == "query":
+                    _enumerate(parameter["schema"], names)
+                if parameter["name"] == "limit" and parameter.get("in") == "query":
+                    for branch in parameter["schema"].get("anyOf", [parameter["schema"]]):
+                        if branch.get("type") == "integer":
+                            branch["maximum"] = settings.api.max_page_size
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)
+    if not settings.api.metrics_require_token:  # open: say so
+        schema["paths"]["/metrics"]["get"].pop("security", None)
     app.openapi_schema = schema
     return schema
+
+
+def _enumerate(schema: dict[str, Any], names: list[str]) -> None:
+    """Put ``enum`` on the string branch of a parameter schema (``anyOf`` with null, arrays)."""
+    for branch in schema.get("anyOf", [schema]):
+        if branch.get("type") == "string":
+            branch["enum"] = names
+        elif branch.get("type") == "array" and branch.get("items", {}).get("type") == "string":
+            branch["items"]["enum"] = names

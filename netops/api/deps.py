@@ -77,7 +77,7 @@ class Paging:
 def paging(
     state: State,
     limit: Annotated[int | None, Query(ge=1, description="Items per page")] = None,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip")] = 0,
 ) -> Paging:
     api = state.settings.api
     if limit is not None and limit > api.max_page_size:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Literal
 
 from netops.inventory import HaKind, Inventory, Role
@@ -25,16 +26,66 @@ DeviceState = Literal["down", "degraded", "stale", "unknown", "up"]
 STATE_ORDER: dict[str, int] = {"down": 0, "degraded": 1, "stale": 2, "unknown": 3, "up": 4}
 
 
-@dataclass(frozen=True)
 class Snapshot:
-    """The store's latest state, read once: poll results and the records views need."""
+    """The store's latest state, read lazily and at most once per kind: poll results and
+    the records the views need (a device list reads polls and a few interfaces, not all)."""
 
-    taken_at: datetime
-    polls: dict[str, list[PollResult]]
-    interfaces: dict[str, dict[str, Interface]]
-    config_backups: dict[str, ConfigBackupStatus]
-    db_nodes: dict[str, DbNodeStatus]
-    db_backups: list[DbBackup]
+    def __init__(self, store: Store, taken_at: datetime) -> None:
+        self.store = store
+        self.taken_at = taken_at
+        self._interfaces_of: dict[str, dict[str, Interface]] = {}
+
+    @cached_property
+    def polls(self) -> dict[str, list[PollResult]]:
+        polls: dict[str, list[PollResult]] = defaultdict(list)
+        for result in self.store.poll_results():
+            polls[result.device].append(result)
+        return dict(polls)
+
+    @cached_property
+    def interfaces(self) -> dict[str, dict[str, Interface]]:
+        """Every device's interfaces by name."""
+        return {
+            stored.device: {r.name: r for r in stored.records if isinstance(r, Interface)}
+            for stored in self.store.records("interface")
+        }
+
+    def interfaces_of(self, device: str) -> dict[str, Interface]:
+        """One device's interfaces (from ``interfaces`` when already read, else alone)."""
+        if "interfaces" in self.__dict__:
+            return self.interfaces.get(device, {})
+        if device not in self._interfaces_of:
+            self._interfaces_of[device] = {
+                r.name: r
+                for stored in self.store.records("interface", device)
+                for r in stored.records
+                if isinstance(r, Interface)
+            }
+        return self._interfaces_of[device]
+
+    @cached_property
+    def config_backups(self) -> dict[str, ConfigBackupStatus]:
+        return {
+            s.device: r
+            for s in self.store.records("config_backup")
+            for r in s.records
+            if isinstance(r, ConfigBackupStatus)
+        }
+
+    @cached_property
+    def db_nodes(self) -> dict[str, DbNodeStatus]:
+        return {
+            s.device: r
+            for s in self.store.records("db_node")
+            for r in s.records
+            if isinstance(r, DbNodeStatus)
+        }
+
+    @cached_property
+    def db_backups(self) -> list[DbBackup]:
+        return [
+            r for s in self.store.records("db_backup") for r in s.records if isinstance(r, DbBackup)
+        ]
 
 
 _shared: ContextVar[dict[int, Snapshot] | None] = ContextVar("netops_snapshots", default=None)
@@ -54,34 +105,9 @@ def read_snapshot(store: Store, now: datetime | None = None) -> Snapshot:
     cache = _shared.get()
     if cache is not None and now is None:
         if id(store) not in cache:
-            cache[id(store)] = _read(store, None)
+            cache[id(store)] = Snapshot(store, datetime.now(UTC))
         return cache[id(store)]
-    return _read(store, now)
-
-
-def _read(store: Store, now: datetime | None) -> Snapshot:
-    polls: dict[str, list[PollResult]] = defaultdict(list)
-    for result in store.poll_results():
-        polls[result.device].append(result)
-    interfaces: dict[str, dict[str, Interface]] = {}
-    for stored in store.records("interface"):
-        interfaces[stored.device] = {r.name: r for r in stored.records if isinstance(r, Interface)}
-    backups = {
-        s.device: r
-        for s in store.records("config_backup")
-        for r in s.records
-        if isinstance(r, ConfigBackupStatus)
-    }
-    nodes = {
-        s.device: r
-        for s in store.records("db_node")
-        for r in s.records
-        if isinstance(r, DbNodeStatus)
-    }
-    db_backups = [
-        r for s in store.records("db_backup") for r in s.records if isinstance(r, DbBackup)
-    ]
-    return Snapshot(now or datetime.now(UTC), dict(polls), interfaces, backups, nodes, db_backups)
+    return Snapshot(store, now or datetime.now(UTC))
 
 
 # -- uplinks ---------------------------------------------------------------------------------------
@@ -99,7 +125,7 @@ class Uplink:
 
 
 def _oper_up(snapshot: Snapshot, device: str, interface: str) -> bool | None:
-    record = snapshot.interfaces.get(device, {}).get(interface)
+    record = snapshot.interfaces_of(device).get(interface)
     if record is None or record.oper_status is None:
         return None
     return record.oper_status == "up"
