@@ -90,3 +90,15 @@ class PlaybookRequestError(PlaybookError):
 
 class PlaybookNotFound(PlaybookError):
     """No playbook, run or bundle of that name or id."""
+
+
+class AuthError(NetopsError):
+    """An API token is missing, unknown, revoked, or lacks the role a request needs."""
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
+        self.forbidden = forbidden
+        super().__init__(message)
+
+
+class NotFoundError(NetopsError):
+    """A named thing (device, site, pair, job, token) does not exist."""
