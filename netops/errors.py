@@ -88,10 +88,6 @@ class PlaybookRequestError(PlaybookError):
         super().__init__(message)
 
 
-class PlaybookNotFound(PlaybookError):
-    """No playbook, run or bundle of that name or id."""
-
-
 class AuthError(NetopsError):
     """An API token is missing, unknown, revoked, or lacks the role a request needs."""
 
@@ -102,3 +98,7 @@ class AuthError(NetopsError):
 
 class NotFoundError(NetopsError):
     """A named thing (device, site, pair, job, token) does not exist."""
+
+
+class PlaybookNotFound(PlaybookError, NotFoundError):
+    """No playbook, run or bundle of that name or id."""

@@ -92,6 +92,7 @@ class PlaybookSettings(_Section):
     def resolved_bundle_dir(self, state_dir: Path) -> Path:
         return self.bundle_dir or state_dir / "bundles"
 
+
 #: The API secret a fresh install has; ``create_app`` refuses it outside development.
 DEFAULT_API_SECRET = "netops-development-secret-change-me"
 

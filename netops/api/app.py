@@ -27,6 +27,7 @@ from netops.api.routers import (
     health,
     jobs,
     metrics,
+    playbooks,
     sites,
     status,
     tokens,
@@ -51,6 +52,7 @@ ROUTERS = (
     backups.router,
     dbha.router,
     jobs.router,
+    playbooks.router,
     tokens.router,
     metrics.router,
 )
@@ -64,6 +66,7 @@ _VIEWER_ROUTERS = (
     backups.router,
     dbha.router,
     jobs.router,
+    playbooks.router,
 )
 MIN_SECRET_LENGTH = 32
 

@@ -101,9 +101,7 @@ def list_(ctx: typer.Context, json: JsonOption = False) -> None:
         table.add_row(
             p.name,
             p.spec.mode,
-            ", ".join(
-                f"{n}{'' if s.required else '?'}" for n, s in p.spec.parameters.items()
-            ),
+            ", ".join(f"{n}{'' if s.required else '?'}" for n, s in p.spec.parameters.items()),
             p.spec.description.split(". ")[0].rstrip("."),
         )
     console.print(table)
@@ -153,11 +151,18 @@ def show(
         + (f"; at most {t.max_devices} per run" if t.max_devices else "")
     )
     for pname, spec in s.parameters.items():
-        extra = " (required)" if spec.required else (f" [default {spec.default}]" if spec.default is not None else "")
+        extra = (
+            " (required)"
+            if spec.required
+            else (f" [default {spec.default}]" if spec.default is not None else "")
+        )
         console.print(f"  --param {pname}=<{spec.type}>{extra}: {escape(spec.description)}")
     for phase in ("pre_checks", "steps", "post_checks"):
         for step in p.phase(phase):  # type: ignore[arg-type]
-            console.print(f"  {phase[:-1] if phase != 'steps' else 'step'}: {step.task.name}" + (f" — {escape(step.spec.name)}" if step.spec.name else ""))
+            console.print(
+                f"  {phase[:-1] if phase != 'steps' else 'step'}: {step.task.name}"
+                + (f" — {escape(step.spec.name)}" if step.spec.name else "")
+            )
     if s.mode == "change":
         console.print(
             f"concurrency {s.concurrency}; commits stop after {s.stop_on_failure.max_failures or 'no'} failed device(s); "
@@ -321,7 +326,11 @@ def run(
         fail(f"{exc} (nothing was sent)", 2)
     devices = len(request.devices)
     if not json:
-        what = {"read_only": "read-only", "dry_run": "DRY-RUN (nothing is sent)", "commit": "COMMIT"}[request.mode]
+        what = {
+            "read_only": "read-only",
+            "dry_run": "DRY-RUN (nothing is sent)",
+            "commit": "COMMIT",
+        }[request.mode]
         console.print(f"{request.playbook.name} on {devices} device(s): {what}")
     done = 0
     with console.status(f"working: 0/{devices}") as status:
@@ -350,7 +359,9 @@ def runs(
     ctx: typer.Context,
     run_id: Annotated[str | None, typer.Argument(help="One run's full record")] = None,
     playbook: Annotated[str | None, typer.Option("--playbook", help="Only this playbook")] = None,
-    device: Annotated[str | None, typer.Option("--device", "-d", help="Only runs on this device")] = None,
+    device: Annotated[
+        str | None, typer.Option("--device", "-d", help="Only runs on this device")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many")] = 30,
     json: JsonOption = False,
 ) -> None:
@@ -378,7 +389,16 @@ def runs(
         print_json([r.model_dump(mode="json", exclude={"results"}) for r in rows])
         return
     table = Table(show_header=True, header_style="bold")
-    for column in ("run", "started (UTC)", "playbook", "mode", "status", "devices", "actor", "reason"):
+    for column in (
+        "run",
+        "started (UTC)",
+        "playbook",
+        "mode",
+        "status",
+        "devices",
+        "actor",
+        "reason",
+    ):
         table.add_column(column)
     for r in rows:
         table.add_row(

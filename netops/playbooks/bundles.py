@@ -4,7 +4,7 @@ Every text is masked (:func:`netops.collectors.masking.mask_secrets`) before it 
 disk. The bundle holds ``<device>/<NN>-<command>.txt`` files and a ``manifest.json``
 (run, playbook, devices, files with sizes); it is written when the run ends, named
 ``<run id>.tar.gz`` in the bundle folder, and served by the API at
-``/api/v1/playbooks/runs/<run id>/bundle``.
+``/api/v1/playbook-runs/<run id>/bundle``.
 """
 
 from __future__ import annotations

@@ -232,7 +232,9 @@ def parse(text: str, dialect: Dialect) -> Node:
         stack.append((indent, node))
         banner = _BANNER.match(stripped) if dialect == "ios" else None
         if banner:  # the banner text is kept verbatim as the banner's lines
-            delimiter = banner.group(1)[:2] if banner.group(1).startswith("^") else banner.group(1)[0]
+            delimiter = (
+                banner.group(1)[:2] if banner.group(1).startswith("^") else banner.group(1)[0]
+            )
             rest = stripped[banner.end(1) - len(banner.group(1)) + len(delimiter) :]
             if delimiter not in rest:
                 while i < len(lines):
@@ -295,9 +297,7 @@ def cli_lines(commands: Iterable[ConfigCommand], dialect: Dialect) -> list[str]:
     for cmd in commands:
         common = 0
         while (
-            common < len(current)
-            and common < len(cmd.path)
-            and current[common] == cmd.path[common]
+            common < len(current) and common < len(cmd.path) and current[common] == cmd.path[common]
         ):
             common += 1
         out.extend(exit_command(dialect) for _ in range(len(current) - common))
@@ -426,7 +426,9 @@ def _entry(path: tuple[str, ...], line: str) -> str:
     return " > ".join((*path, line))
 
 
-def unified_diff(before: Node, after: Node, dialect: Dialect, name: str, labels: tuple[str, str]) -> str:
+def unified_diff(
+    before: Node, after: Node, dialect: Dialect, name: str, labels: tuple[str, str]
+) -> str:
     """A unified diff of two configurations as rendered text (empty when they are equal)."""
     lines = difflib.unified_diff(
         render(before, dialect).splitlines(keepends=True),

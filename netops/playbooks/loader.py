@@ -73,7 +73,9 @@ class LoadedPlaybook:
         return self.spec.mode == "change"
 
 
-def _walk_strings(data: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+def _walk_strings(
+    data: Any, path: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
     if isinstance(data, str):
         return [(path, data)]
     if isinstance(data, dict):
@@ -91,7 +93,9 @@ def _problems(doc: YamlDoc, base: tuple[str | int, ...], exc: ValidationError) -
     return out
 
 
-def parse_playbook(doc: YamlDoc, text: str, stem: str) -> tuple[LoadedPlaybook | None, list[Problem]]:
+def parse_playbook(
+    doc: YamlDoc, text: str, stem: str
+) -> tuple[LoadedPlaybook | None, list[Problem]]:
     """One playbook from a parsed file; the problems found (None when any)."""
     problems: list[Problem] = []
     if not isinstance(doc.data, dict):

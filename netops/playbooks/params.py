@@ -266,9 +266,7 @@ def canonical_interface(name: str, dialect: str | None) -> str:
     word, rest = match.groups()
     low = word.lower()
     for short, full in _ABBREVIATIONS.get(dialect, []):
-        if low == short.lower() or (
-            full.lower().startswith(low) and low.startswith(short.lower())
-        ):
+        if low == short.lower() or (full.lower().startswith(low) and low.startswith(short.lower())):
             return full + rest
     return name
 

@@ -228,14 +228,18 @@ class Runner:
         devices = list(self.request.devices)
         stop_after = self.playbook.spec.stop_on_failure.max_failures
         stoppable = self.request.mode == "commit" and stop_after > 0
-        workers = max(1, min(self.playbook.spec.concurrency, self.ctx.settings.playbooks.max_concurrency))
+        workers = max(
+            1, min(self.playbook.spec.concurrency, self.ctx.settings.playbooks.max_concurrency)
+        )
         results: dict[str, DeviceRunResult] = {}
         failures = 0
         pending: set[Future[DeviceRunResult]] = set()
         queue = list(devices)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="playbook") as pool:
             while queue or pending:
-                while queue and len(pending) < workers and not (stoppable and failures >= stop_after):
+                while (
+                    queue and len(pending) < workers and not (stoppable and failures >= stop_after)
+                ):
                     pending.add(pool.submit(self._device, queue.pop(0)))
                 if not pending:
                     break
@@ -268,7 +272,11 @@ class Runner:
             return results
         out = dict(results)
         for step in steps:
-            standing = [d for d in self.request.devices if out[d.name].status not in FAILED_STATUSES | {"skipped"}]
+            standing = [
+                d
+                for d in self.request.devices
+                if out[d.name].status not in FAILED_STATUSES | {"skipped"}
+            ]
             if not standing:
                 break
             outcomes = step.task.run_all(self.ctx, standing, step.args)
@@ -287,7 +295,9 @@ class Runner:
                 update: dict[str, Any] = {"steps": (*before.steps, result)}
                 if not outcome.ok:
                     update.update(
-                        status="failed", reason=outcome.reason or "error", error=self.mask(outcome.summary)
+                        status="failed",
+                        reason=outcome.reason or "error",
+                        error=self.mask(outcome.summary),
                     )
                 out[device.name] = before.model_copy(update=update)
         if self.audit is not None:
@@ -344,7 +354,9 @@ class Runner:
         failed = None
         for step in self.playbook.phase(phase):  # type: ignore[arg-type]
             if not self._check(dctx, res, step) and failed is None:
-                failed = f"{phase[:-1].replace('_', '-')} {step.label} failed: {res.checks[-1].message}"
+                failed = (
+                    f"{phase[:-1].replace('_', '-')} {step.label} failed: {res.checks[-1].message}"
+                )
                 if phase == "pre_checks":
                     break
         return failed
@@ -391,7 +403,9 @@ class Runner:
             return
         self._change(dctx, res, planned)
 
-    def _change(self, dctx: DeviceContext, res: _Device, planned: list[configtree.ConfigCommand]) -> None:
+    def _change(
+        self, dctx: DeviceContext, res: _Device, planned: list[configtree.ConfigCommand]
+    ) -> None:
         dialect = dctx.dialect
         assert dialect is not None
         name = dctx.device.name
@@ -409,7 +423,11 @@ class Runner:
             dctx.candidate = candidate if self.request.mode == "dry_run" else None
             failed = self._checks(dctx, res, "post_checks")
             if failed:
-                what = "the device already is as planned, but" if nothing_to_do else "the planned change"
+                what = (
+                    "the device already is as planned, but"
+                    if nothing_to_do
+                    else "the planned change"
+                )
                 res.fail("check", f"{what} would not pass: {failed}")
             else:
                 res.status = "unchanged" if nothing_to_do else "dry_run"
@@ -432,7 +450,9 @@ class Runner:
         before = configtree.parse(before_text, dialect)
         res.before = before
         if configtree.differences(base, before) != ([], []):
-            res.fail("changed", "the running config changed while the run planned; nothing was sent")
+            res.fail(
+                "changed", "the running config changed while the run planned; nothing was sent"
+            )
             return
         trigger: str | None = None
         try:

@@ -131,7 +131,14 @@ class PlaybookService:
             raise PlaybookRequestError("targets", "; ".join(problems[:3]) + more)
         self._check_interfaces(playbook, devices, values)
         return RunRequest(
-            playbook, tuple(devices), values, mode, actor, source, reason, tuple(targets)  # type: ignore[arg-type]
+            playbook,
+            tuple(devices),
+            values,
+            mode,
+            actor,
+            source,
+            reason,
+            tuple(targets),  # type: ignore[arg-type]
         )
 
     def _check_interfaces(
@@ -266,7 +273,7 @@ class PlaybookService:
         if run.bundle is None:
             return None
         base = (self.settings.playbooks.link_base or "").rstrip("/")
-        return f"{base}/api/v1/playbooks/runs/{run.id}/bundle"
+        return f"{base}/api/v1/playbook-runs/{run.id}/bundle"
 
     # -- Alertmanager ---------------------------------------------------------------------------------
     def alertmanager(self, payload: Mapping[str, Any], *, actor: str) -> dict[str, Any]:
@@ -294,7 +301,9 @@ class PlaybookService:
                 ignored.append({"alert": name, "why": "no device or site label"})
                 continue
             try:
-                devices = resolve_targets(self.inventory, playbook.spec.targets, [target], playbook.name)
+                devices = resolve_targets(
+                    self.inventory, playbook.spec.targets, [target], playbook.name
+                )
             except PlaybookRequestError as exc:
                 ignored.append({"alert": name, "target": target, "why": str(exc)})
                 continue
@@ -331,7 +340,7 @@ class PlaybookService:
                 {
                     "run_id": begun.id,
                     "devices": list(begun.devices),
-                    "link": f"{(cfg.link_base or '').rstrip('/')}/api/v1/playbooks/runs/{begun.id}",
+                    "link": f"{(cfg.link_base or '').rstrip('/')}/api/v1/playbook-runs/{begun.id}",
                 }
             )
         return {"runs": runs, "ignored": ignored}

@@ -47,7 +47,9 @@ PLATFORM_CLI: dict[str, PlatformCli] = {
     "hp_comware": PlatformCli(r"^\s*% ", "display clock", "comware"),
     # "% Invalid input detected at '^' marker." / "% Incomplete command."
     "cisco_ios": PlatformCli(r"^\s*% ", "show clock", "ios"),
-    "linux": PlatformCli(r"(command not found|No such file or directory|Permission denied)$", "uptime", "linux"),
+    "linux": PlatformCli(
+        r"(command not found|No such file or directory|Permission denied)$", "uptime", "linux"
+    ),
 }
 
 
@@ -149,7 +151,11 @@ class SshDeviceSession:
     def send_config(self, lines: list[str], *, stop_on_error: bool = True) -> ConfigOutcome:
         conn = self._conn()
         config_prompt, exec_prompt = self._prompts(conn)
-        enter, leave = ("configure terminal", "end") if self.cli.dialect == "ios" else ("system-view", "return")
+        enter, leave = (
+            ("configure terminal", "end")
+            if self.cli.dialect == "ios"
+            else ("system-view", "return")
+        )
 
         def send(command: str, expect: str) -> str:
             return str(

@@ -109,7 +109,9 @@ def resolve_targets(
         order = {d.name: i for i, d in enumerate(inventory.devices)}
         chosen = sorted(picked.values(), key=lambda d: order[d.name])
     if not chosen:
-        raise PlaybookRequestError("targets", f"no device in the inventory is a target of {playbook}")
+        raise PlaybookRequestError(
+            "targets", f"no device in the inventory is a target of {playbook}"
+        )
     if filter_.max_devices is not None and len(chosen) > filter_.max_devices:
         raise PlaybookRequestError(
             "targets",

@@ -156,15 +156,7 @@ class PlaybookAudit:
             ).all()
             return self._run(row, [d.result for d in devices])
 
-    def list(
-        self,
-        *,
-        playbook: str | None = None,
-        device: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[PlaybookRun]:
-        """Runs newest first, without their device results (use :meth:`get` for those)."""
+    def _query(self, playbook: str | None, device: str | None) -> Any:
         query = select(PlaybookRunRow)
         if playbook:
             query = query.where(PlaybookRunRow.playbook == playbook)
@@ -174,7 +166,25 @@ class PlaybookAudit:
                     select(PlaybookDeviceRow.run_id).where(PlaybookDeviceRow.device == device)
                 )
             )
-        query = query.order_by(PlaybookRunRow.started_at.desc(), PlaybookRunRow.id)
+        return query
+
+    def count(self, *, playbook: str | None = None, device: str | None = None) -> int:
+        query = self._query(playbook, device)
+        with self._store.session() as s:
+            return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def list(
+        self,
+        *,
+        playbook: str | None = None,
+        device: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[PlaybookRun]:
+        """Runs newest first, without their device results (use :meth:`get` for those)."""
+        query = self._query(playbook, device).order_by(
+            PlaybookRunRow.started_at.desc(), PlaybookRunRow.id
+        )
         with self._store.session() as s:
             rows = s.scalars(query.limit(limit).offset(offset)).all()
             return [self._run(r, []) for r in rows]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 import pytest
+from netmiko import ConnectHandler
 
 from netops.inventory import Inventory, Platform, Role
+from netops.lab import control
 from netops.playbooks import PlaybookService
 from netops.settings import Settings, load_settings
 from netops.store import Store
@@ -53,7 +58,9 @@ commit: {require_reason: false, save: true}
 def write_playbook(folder: Path, text: str) -> Path:
     """Write a playbook YAML (its name: field names the file)."""
     text = dedent(text)
-    name = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("name:"))
+    name = next(
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("name:")
+    )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
@@ -112,3 +119,101 @@ def make_service(
     yield make
     for store in stores:
         store.close()
+
+
+@pytest.fixture(scope="package")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The lab of the reference network (every device's SSH CLI), once for these tests."""
+    endpoints = tmp_path_factory.mktemp("lab") / "endpoints.json"
+    control.up(REFERENCE, endpoints, snmp_version="3")
+    try:
+        yield endpoints
+    finally:
+        control.down(endpoints)
+
+
+def lab_sessions(lab: Path) -> int:
+    """SSH sessions the lab has accepted so far."""
+    return int(control.status(lab)["ssh_sessions"])
+
+
+DEVICE_TYPES = {"huawei_vrp": "huawei", "hp_comware": "hp_comware", "cisco_ios": "cisco_ios"}
+SHOW_CONFIG = {
+    "huawei_vrp": "display current-configuration",
+    "hp_comware": "display current-configuration",
+    "cisco_ios": "show running-config",
+}
+
+
+class Cli:
+    """An independent netmiko session to a lab device (the test's own eyes)."""
+
+    def __init__(self, lab: Path, reference: Inventory, name: str) -> None:
+        self.platform = reference.device(name).platform.value
+        e = json.loads(lab.read_text())[name]["ssh"]
+        self.conn = ConnectHandler(
+            device_type=DEVICE_TYPES[self.platform],
+            host=e["host"],
+            port=e["port"],
+            username=e["username"],
+            password=e["password"],
+            fast_cli=True,
+        )
+
+    def config(self) -> str:
+        text = str(self.conn.send_command(SHOW_CONFIG[self.platform]))
+        # what a device stamps on its config by itself (time of the last change) is not config
+        return "\n".join(
+            line
+            for line in text.splitlines()
+            if not re.match(
+                r"^(!Last configuration|! Last configuration|Current configuration :)", line
+            )
+        )
+
+    def configure(self, lines: list[str]) -> None:
+        """Config lines with explicit prompts (netmiko's config_mode() on Huawei waits 2 s
+        of silence per mode check)."""
+        if self.platform == "cisco_ios":
+            enter, leave, config, user = "configure terminal", "end", r"\(config[^)]*\)#", r"#"
+        else:
+            enter, leave, config, user = "system-view", "return", r"\]", r">"
+        self.conn.send_command(enter, expect_string=config)
+        for line in lines:
+            self.conn.send_command(line, expect_string=config)
+        self.conn.send_command(leave, expect_string=user)
+
+    def block(self, header: str) -> list[str]:
+        lines = self.config().splitlines()
+        start = lines.index(header)
+        out = []
+        for line in lines[start + 1 :]:
+            if not line.startswith(" "):
+                break
+            out.append(line.strip())
+        return out
+
+    def close(self) -> None:
+        self.conn.write_channel(("exit" if self.platform == "cisco_ios" else "quit") + "\n")
+        self.conn.paramiko_cleanup()
+
+
+@pytest.fixture
+def cli(lab: Path, reference: Inventory) -> Iterator[Any]:
+    opened: list[Cli] = []
+
+    def connect(name: str) -> Cli:
+        c = Cli(lab, reference, name)
+        opened.append(c)
+        return c
+
+    yield connect
+    for c in opened:
+        c.close()
+
+
+def port_up(cli: Cli, port: str) -> None:
+    """A rogue port: administratively up (the lab's unused ports start shut)."""
+    negate = "no" if cli.platform == "cisco_ios" else "undo"
+    cli.configure([f"interface {port}", f"{negate} shutdown"])
+    assert "shutdown" not in cli.block(f"interface {port}")

@@ -125,10 +125,14 @@ class FakeSession:
             if negated and d.ignore_negations:
                 continue
             if _VIEW.match(line):
-                tree = configtree.apply(tree, [configtree.ConfigCommand(tuple(path), line, True)], d.dialect)
+                tree = configtree.apply(
+                    tree, [configtree.ConfigCommand(tuple(path), line, True)], d.dialect
+                )
                 path.append(line)
             else:
-                tree = configtree.apply(tree, [configtree.ConfigCommand(tuple(path), line)], d.dialect)
+                tree = configtree.apply(
+                    tree, [configtree.ConfigCommand(tuple(path), line)], d.dialect
+                )
         d.config = configtree.render(tree, d.dialect)
         return outcome
 

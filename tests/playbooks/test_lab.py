@@ -7,114 +7,26 @@ Each test checks the device with an independent netmiko session, not through the
 from __future__ import annotations
 
 import json
-import re
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from netmiko import ConnectHandler
 from typer.testing import CliRunner
 
 from netops.cli.main import app
 from netops.endpoints import load_endpoints
 from netops.errors import PlaybookNotFound, PlaybookRequestError
 from netops.inventory import Inventory
-from netops.lab import control
 from netops.playbooks import PlaybookService
 from netops.settings import load_settings
 from netops.store import Store
 from tests.conftest import REFERENCE, ROOT
-from tests.playbooks.conftest import SHIPPED, write_playbook
+from tests.playbooks.conftest import SHIPPED, lab_sessions, port_up, write_playbook
 
-DEVICE_TYPES = {"huawei_vrp": "huawei", "hp_comware": "hp_comware", "cisco_ios": "cisco_ios"}
-SHOW_CONFIG = {
-    "huawei_vrp": "display current-configuration",
-    "hp_comware": "display current-configuration",
-    "cisco_ios": "show running-config",
-}
 # One access switch per platform, each test on its own device (the lab is shared).
 VRP, COMWARE, IOS = "acc-jiefang-04", "acc-jiefang-03", "acc-zhongshan-02"
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    endpoints = tmp_path_factory.mktemp("lab") / "endpoints.json"
-    control.up(REFERENCE, endpoints, snmp_version="3")
-    try:
-        yield endpoints
-    finally:
-        control.down(endpoints)
-
-
-def _sessions(lab: Path) -> int:
-    return int(control.status(lab)["ssh_sessions"])
-
-
-class Cli:
-    """An independent netmiko session to a lab device (the test's own eyes)."""
-
-    def __init__(self, lab: Path, reference: Inventory, name: str) -> None:
-        self.platform = reference.device(name).platform.value
-        e = json.loads(lab.read_text())[name]["ssh"]
-        self.conn = ConnectHandler(
-            device_type=DEVICE_TYPES[self.platform],
-            host=e["host"],
-            port=e["port"],
-            username=e["username"],
-            password=e["password"],
-            fast_cli=True,
-        )
-
-    def config(self) -> str:
-        text = str(self.conn.send_command(SHOW_CONFIG[self.platform]))
-        # what a device stamps on its config by itself (time of the last change) is not config
-        return "\n".join(
-            line
-            for line in text.splitlines()
-            if not re.match(r"^(!Last configuration|! Last configuration|Current configuration :)", line)
-        )
-
-    def configure(self, lines: list[str]) -> None:
-        """Config lines with explicit prompts (netmiko's config_mode() on Huawei waits 2 s
-        of silence per mode check)."""
-        if self.platform == "cisco_ios":
-            enter, leave, config, user = "configure terminal", "end", r"\(config[^)]*\)#", r"#"
-        else:
-            enter, leave, config, user = "system-view", "return", r"\]", r">"
-        self.conn.send_command(enter, expect_string=config)
-        for line in lines:
-            self.conn.send_command(line, expect_string=config)
-        self.conn.send_command(leave, expect_string=user)
-
-    def block(self, header: str) -> list[str]:
-        lines = self.config().splitlines()
-        start = lines.index(header)
-        out = []
-        for line in lines[start + 1 :]:
-            if not line.startswith(" "):
-                break
-            out.append(line.strip())
-        return out
-
-    def close(self) -> None:
-        self.conn.write_channel(("exit" if self.platform == "cisco_ios" else "quit") + "\n")
-        self.conn.paramiko_cleanup()
-
-
-@pytest.fixture
-def cli(lab: Path, reference: Inventory) -> Iterator[Any]:
-    opened: list[Cli] = []
-
-    def connect(name: str) -> Cli:
-        c = Cli(lab, reference, name)
-        opened.append(c)
-        return c
-
-    yield connect
-    for c in opened:
-        c.close()
 
 
 @pytest.fixture
@@ -133,18 +45,11 @@ def service(lab: Path, tmp_path: Path, reference: Inventory) -> Iterator[Playboo
     store.close()
 
 
-def _port_up(cli: Cli, port: str) -> None:
-    """A rogue port: administratively up (the lab's unused ports start shut)."""
-    negate = "no" if cli.platform == "cisco_ios" else "undo"
-    cli.configure([f"interface {port}", f"{negate} shutdown"])
-    assert "shutdown" not in cli.block(f"interface {port}")
-
-
 def test_dry_run_changes_nothing_on_the_device(
     service: PlaybookService, cli: Any, lab: Path
 ) -> None:
     eyes = cli(VRP)
-    _port_up(eyes, "GigabitEthernet0/0/11")
+    port_up(eyes, "GigabitEthernet0/0/11")
     before = eyes.config()
     request = service.prepare(
         "shutdown-port", targets=[VRP], params={"interface": "GE0/0/11"}, actor="t"
@@ -170,7 +75,7 @@ def test_commit_changes_the_running_config(
     service: PlaybookService, cli: Any, device: str, port: str, typed: str
 ) -> None:
     eyes = cli(device)
-    _port_up(eyes, port)
+    port_up(eyes, port)
     run = service.run(
         service.prepare(
             "shutdown-port",
@@ -197,9 +102,7 @@ def test_commit_changes_the_running_config(
     assert record.results[0].commands == r.commands and record.results[0].actual_diff
 
 
-def test_a_failing_post_check_rolls_back_on_the_device(
-    service: PlaybookService, cli: Any
-) -> None:
+def test_a_failing_post_check_rolls_back_on_the_device(service: PlaybookService, cli: Any) -> None:
     write_playbook(
         service.settings.playbooks_dir,
         """\
@@ -274,7 +177,7 @@ def test_playbook_changes_are_expected_changes_for_the_backups(
     service: PlaybookService, cli: Any
 ) -> None:
     device = "acc-jiefang-06"
-    _port_up(cli(device), "GigabitEthernet0/0/15")
+    port_up(cli(device), "GigabitEthernet0/0/15")
     first = service.run(service.prepare("backup-now", targets=[device], actor="t"))
     assert first.results[0].status == "ok", first.results[0]
     service.run(
@@ -303,13 +206,17 @@ def test_collect_diagnostics_keeps_a_masked_bundle(service: PlaybookService) -> 
     with tarfile.open(path) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile(f"{run.id}/manifest.json"))  # type: ignore[arg-type]
-        config = tar.extractfile(
-            next(n for n in names if n.endswith("display_current-configuration.txt"))
-        ).read().decode()  # type: ignore[union-attr]
+        config = (
+            tar.extractfile(
+                next(n for n in names if n.endswith("display_current-configuration.txt"))
+            )
+            .read()
+            .decode()
+        )  # type: ignore[union-attr]
     assert manifest["devices"] == ["acc-jiefang-07", "dc-db-1"]
     assert any(n.endswith("dc-db-1/01-uptime.txt") for n in names)
     assert "irreversible-cipher <masked>" in config and "sysname acc-jiefang-07" in config
-    assert service.bundle_link(run) == f"/api/v1/playbooks/runs/{run.id}/bundle"
+    assert service.bundle_link(run) == f"/api/v1/playbook-runs/{run.id}/bundle"
 
 
 @pytest.mark.parametrize(
@@ -336,11 +243,11 @@ def test_bad_requests_are_refused_before_anything_is_sent(
     commit: bool,
     parameter: str,
 ) -> None:
-    sessions = _sessions(lab)
+    sessions = lab_sessions(lab)
     with pytest.raises(PlaybookRequestError) as caught:
         service.prepare(name, targets=targets, params=params, commit=commit, actor="t")
     assert caught.value.parameter == parameter
-    assert _sessions(lab) == sessions
+    assert lab_sessions(lab) == sessions
 
 
 def test_an_interface_missing_from_the_backed_up_config_is_refused(
@@ -348,20 +255,32 @@ def test_an_interface_missing_from_the_backed_up_config_is_refused(
 ) -> None:
     device = "acc-jiefang-07"
     service.run(service.prepare("backup-now", targets=[device], actor="t"))
-    sessions = _sessions(lab)
+    sessions = lab_sessions(lab)
     with pytest.raises(PlaybookRequestError, match="has no interface GigabitEthernet0/0/99"):
-        service.prepare("shutdown-port", targets=[device], params={"interface": "GE0/0/99"}, actor="t")
+        service.prepare(
+            "shutdown-port", targets=[device], params={"interface": "GE0/0/99"}, actor="t"
+        )
     with pytest.raises(PlaybookNotFound):
         service.prepare("no-such-playbook", actor="t")
-    assert _sessions(lab) == sessions
+    assert lab_sessions(lab) == sessions
 
 
 def test_cli_dry_run_commit_and_audit(lab: Path, tmp_path: Path, cli: Any) -> None:
     device = "acc-renmin-01"
-    _port_up(cli(device), "GigabitEthernet0/0/16")
+    port_up(cli(device), "GigabitEthernet0/0/16")
     env = {"NETOPS_STATE_DIR": str(tmp_path / "state"), "NETOPS_INVENTORY": str(REFERENCE)}
     runner = CliRunner()
-    base = ["playbook", "run", "shutdown-port", "-t", device, "-p", "interface=GE0/0/16", "-e", str(lab)]
+    base = [
+        "playbook",
+        "run",
+        "shutdown-port",
+        "-t",
+        device,
+        "-p",
+        "interface=GE0/0/16",
+        "-e",
+        str(lab),
+    ]
     dry = runner.invoke(app, base, env=env)
     assert dry.exit_code == 0, dry.output
     assert "DRY-RUN" in dry.output and "would send" in dry.output and "+ shutdown" in dry.output

@@ -70,7 +70,8 @@ def test_nothing_to_change_sends_nothing(
     name = vrp_access(reference, 1)[0]
     device = network.device(name)
     device.config = device.config.replace(
-        "interface GigabitEthernet0/0/5\n", "interface GigabitEthernet0/0/5\n description set-by-test\n"
+        "interface GigabitEthernet0/0/5\n",
+        "interface GigabitEthernet0/0/5\n description set-by-test\n",
     )
     run = _run(make_service(), [name], commit=True)
     assert run.results[0].status == "unchanged" and run.status == "ok"
@@ -215,7 +216,9 @@ def test_commits_stop_after_failures_dry_runs_visit_everyone(
     assert dry.status == "partial"
 
 
-def test_concurrency_is_bounded(make_service: Make, network: FakeNetwork, reference: Inventory) -> None:
+def test_concurrency_is_bounded(
+    make_service: Make, network: FakeNetwork, reference: Inventory
+) -> None:
     names = vrp_access(reference, 6)
     for n in names:
         network.device(n, delay=0.05)
@@ -264,7 +267,9 @@ def test_secrets_never_reach_the_audit(
     dumped = stored.model_dump_json()
     assert "Pa55w0rd-xyz" not in dumped
     assert stored.parameters["password"] == "***"
-    assert stored.results[0].commands[-1] == "local-user ops02 password irreversible-cipher <masked>"
+    assert (
+        stored.results[0].commands[-1] == "local-user ops02 password irreversible-cipher <masked>"
+    )
     assert "$1c$SECRETHASH$" not in dumped  # the device's own secrets, masked in diffs
     assert "irreversible-cipher" in (stored.results[0].actual_diff or "")
 

@@ -169,7 +169,9 @@ class NotLinkedArgs(TaskArgs):
 @register
 class InterfaceNotLinked(Task):
     name = "interface_not_linked"
-    description = "The interface is not an end of a link the inventory declares (never shut an uplink)"
+    description = (
+        "The interface is not an end of a link the inventory declares (never shut an uplink)"
+    )
     kind = "check"
     Args = NotLinkedArgs
 
