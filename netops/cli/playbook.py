@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import socket
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -158,7 +158,7 @@ def show(
         )
         console.print(f"  --param {pname}=<{spec.type}>{extra}: {escape(spec.description)}")
     for phase in ("pre_checks", "steps", "post_checks"):
-        for step in p.phase(phase):  # type: ignore[arg-type]
+        for step in p.phase(phase):
             console.print(
                 f"  {phase[:-1] if phase != 'steps' else 'step'}: {step.task.name}"
                 + (f" — {escape(step.spec.name)}" if step.spec.name else "")
@@ -174,7 +174,7 @@ def show(
 @app.command()
 def tasks(json: JsonOption = False) -> None:
     """The registered tasks a step may name, with their arguments."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for task in sorted(TASKS.values(), key=lambda t: t.name):
         schema = task.Args.model_json_schema()
         rows.append(
@@ -384,7 +384,7 @@ def runs(
             )
             _print_run(found)
         return
-    rows = audit.list(playbook=playbook, device=device, limit=limit)
+    rows = audit.runs(playbook=playbook, device=device, limit=limit)
     if json:
         print_json([r.model_dump(mode="json", exclude={"results"}) for r in rows])
         return

@@ -23,9 +23,13 @@ What this module does with that:
 
 Prediction follows the platforms' config-mode rules for the common cases: ``undo``/``no``
 removes the command it names (and anything it prefixes: ``undo rule 5``), a command with
-one value per view (``description``, ``idle-timeout``...) replaces the old value, a
-negated global default (``undo telnet server enable``) is shown as such. It is a
-prediction: after a commit the runner records the device's real before/after diff.
+one value per view (``description``, ``idle-timeout``...) replaces the old value, and a
+device displays only what differs from its defaults: negating a global command that is not
+displayed displays the negation (``undo telnet server enable``), while a command that
+cancels a displayed opposite (``telnet server enable`` after ``undo telnet server enable``)
+leaves neither. Which state is the default differs by platform and release, so this is a
+prediction: after a commit the runner records the device's real before/after diff, and a
+rollback is verified against the device, not against this model.
 """
 
 from __future__ import annotations
@@ -333,17 +337,25 @@ def _apply_line(view: Node, line: str, dialect: Dialect, top: bool) -> None:
             for c in view.children
             if not (_prefixes(c.line, target) or (key and single_key(dialect, c.line) == key))
         ]
-        removed = before - len(view.children)
-        shown = top and (not removed or (dialect != "ios" and target.endswith(" enable")))
-        if shown and view.child(line) is None:
+        # nothing to remove in the global view: the negated default is now displayed
+        if top and len(view.children) == before and view.child(line) is None:
             view.children.append(Node(line))
         return
-    # a positive command cancels a displayed negation of itself (or of a prefix of it)
-    view.children = [
-        c
+    # a positive command cancels a displayed negation of itself (or of a prefix of it);
+    # cancelling exactly 'undo X' with 'X' restores the default, which is not displayed
+    cancelled = [
+        c.line[len(neg) :]
         for c in view.children
-        if not (c.line.startswith(neg) and not c.children and _prefixes(line, c.line[len(neg) :]))
+        if c.line.startswith(neg) and not c.children and _prefixes(line, c.line[len(neg) :])
     ]
+    if cancelled:
+        view.children = [
+            c
+            for c in view.children
+            if not (c.line.startswith(neg) and c.line[len(neg) :] in cancelled)
+        ]
+        if line in cancelled:
+            return
     if view.child(line) is not None:
         return
     key = single_key(dialect, line)
@@ -397,13 +409,13 @@ def restore_commands(current: Node, target: Node, dialect: Dialect) -> list[Conf
                 continue  # set back to its old value below
             out.append(ConfigCommand(path, negate(dialect, c.line)))
         for t in tgt.children:
-            c = cur.child(t.line)
-            if c is None:
+            have = cur.child(t.line)
+            if have is None:
                 out.append(ConfigCommand(path, t.line, bool(t.children)))
                 if t.children:
                     all_of(t, (*path, t.line))
-            elif t.children or c.children:
-                walk(c, t, (*path, t.line))
+            elif t.children or have.children:
+                walk(have, t, (*path, t.line))
 
     walk(current, target, ())
     seen: set[ConfigCommand] = set()

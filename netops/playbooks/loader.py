@@ -88,7 +88,7 @@ def _walk_strings(
 def _problems(doc: YamlDoc, base: tuple[str | int, ...], exc: ValidationError) -> list[Problem]:
     out = []
     for error in exc.errors():
-        loc = (*base, *error["loc"])
+        loc = (*base, *(p for p in error["loc"] if p != "[key]"))  # a dict key's own error
         out.append(Problem(doc.file, doc.line(loc), dotted(loc), error["msg"]))
     return out
 

@@ -79,7 +79,10 @@ class ParameterSpec(BaseModel):
         if self.required and self.default is not None:
             raise ValueError("a required parameter has no default")
         if self.default is not None:
-            parse_value("default", self, self.default)
+            try:
+                parse_value("default", self, self.default)
+            except PlaybookRequestError as exc:
+                raise ValueError(str(exc).removeprefix("parameter 'default': ")) from None
         return self
 
 

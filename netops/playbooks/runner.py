@@ -181,7 +181,7 @@ class Runner:
             playbook_sha256=self.playbook.sha256,
             mode=r.mode,
             actor=r.actor,
-            source=r.source,  # type: ignore[arg-type]
+            source=r.source,
             reason=r.reason,
             parameters=r.shown_parameters(),
             targets=r.targets,
@@ -301,8 +301,8 @@ class Runner:
                     )
                 out[device.name] = before.model_copy(update=update)
         if self.audit is not None:
-            for result in out.values():
-                self.audit.device_done(self.ctx.run_id, result)
+            for done in out.values():
+                self.audit.device_done(self.ctx.run_id, done)
         return out
 
     # -- one device -------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class Runner:
         outcome = step.task.check(dctx, step.args)  # tasks render their ${...} per device
         res.checks.append(
             CheckResult(
-                phase=dctx.phase,  # type: ignore[arg-type]
+                phase=dctx.phase,
                 task=step.task.name,
                 name=step.spec.name,
                 ok=outcome.ok,

@@ -25,7 +25,7 @@ from netops.endpoints import DeviceEndpoints
 from netops.errors import PlaybookNotFound, PlaybookRequestError
 from netops.inventory import Device, Inventory
 from netops.models import RunningConfig
-from netops.models.playbooks import DeviceRunResult, PlaybookRun
+from netops.models.playbooks import DeviceRunResult, PlaybookRun, RunMode
 from netops.playbooks import bundles, configtree
 from netops.playbooks.bundles import BundleWriter
 from netops.playbooks.context import RunContext, device_values
@@ -109,7 +109,9 @@ class PlaybookService:
         reason = (reason or "").strip() or None
         if reason is not None and (_REASON.search(reason) or len(reason) > 500):
             raise PlaybookRequestError("reason", "a reason is one line of at most 500 characters")
-        mode = "read_only" if spec.mode == "read_only" else ("commit" if commit else "dry_run")
+        mode: RunMode = (
+            "read_only" if spec.mode == "read_only" else ("commit" if commit else "dry_run")
+        )
         if mode == "commit" and spec.commit.require_reason and reason is None:
             raise PlaybookRequestError(
                 "reason", f"committing {name} needs a reason (--reason '...'): it goes in the audit"
@@ -117,7 +119,7 @@ class PlaybookService:
         problems = []
         for device in devices:
             for phase in ("pre_checks", "steps", "post_checks"):
-                for step in playbook.phase(phase):  # type: ignore[arg-type]
+                for step in playbook.phase(phase):
                     why = step.task.unsupported(device, step.args)
                     if why:
                         problems.append(f"{device.name}: {phase} {step.label}: {why}")
@@ -138,7 +140,7 @@ class PlaybookService:
             actor,
             source,
             reason,
-            tuple(targets),  # type: ignore[arg-type]
+            tuple(targets),
         )
 
     def _check_interfaces(
@@ -249,7 +251,7 @@ class PlaybookService:
         limit: int = 50,
         offset: int = 0,
     ) -> list[PlaybookRun]:
-        return self.audit.list(playbook=playbook, device=device, limit=limit, offset=offset)
+        return self.audit.runs(playbook=playbook, device=device, limit=limit, offset=offset)
 
     def run_record(self, run_id: str) -> PlaybookRun:
         found = self.audit.get(run_id)
@@ -311,17 +313,17 @@ class PlaybookService:
                 wanted.setdefault(d.name, name)
         since = datetime.now(UTC) - timedelta(seconds=cfg.webhook_cooldown_seconds)
         recent = {
-            d
-            for run in self.audit.list(playbook=playbook.name, limit=500)
+            name
+            for run in self.audit.runs(playbook=playbook.name, limit=500)
             if run.started_at >= since
-            for d in run.devices
+            for name in run.devices
         }
-        fresh = [d for d in wanted if d not in recent]
-        for d in wanted:
-            if d in recent:
-                ignored.append({"device": d, "why": "collected recently (webhook cooldown)"})
-        for d in fresh[cfg.webhook_max_devices :]:
-            ignored.append({"device": d, "why": f"more than {cfg.webhook_max_devices} devices"})
+        fresh = [name for name in wanted if name not in recent]
+        for name in wanted:
+            if name in recent:
+                ignored.append({"device": name, "why": "collected recently (webhook cooldown)"})
+        for name in fresh[cfg.webhook_max_devices :]:
+            ignored.append({"device": name, "why": f"more than {cfg.webhook_max_devices} devices"})
         fresh = fresh[: cfg.webhook_max_devices]
         runs: list[dict[str, Any]] = []
         if fresh:

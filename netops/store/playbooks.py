@@ -14,7 +14,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netops.models.playbooks import DeviceRunResult, PlaybookRun
@@ -75,6 +75,13 @@ _RUN_FIELDS = (
     "error",
     "bundle",
 )
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite hands an aggregate back as text
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _digest(previous: str | None, run: PlaybookRun) -> str:
@@ -156,7 +163,7 @@ class PlaybookAudit:
             ).all()
             return self._run(row, [d.result for d in devices])
 
-    def _query(self, playbook: str | None, device: str | None) -> Any:
+    def _query(self, playbook: str | None, device: str | None) -> Select[Any]:
         query = select(PlaybookRunRow)
         if playbook:
             query = query.where(PlaybookRunRow.playbook == playbook)
@@ -173,7 +180,7 @@ class PlaybookAudit:
         with self._store.session() as s:
             return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
-    def list(
+    def runs(
         self,
         *,
         playbook: str | None = None,
@@ -188,6 +195,37 @@ class PlaybookAudit:
         with self._store.session() as s:
             rows = s.scalars(query.limit(limit).offset(offset)).all()
             return [self._run(r, []) for r in rows]
+
+    def summary(self) -> list[tuple[str, str, str, int, datetime]]:
+        """``(playbook, mode, status, runs, last start)`` over the whole trail (for metrics)."""
+        query = select(
+            PlaybookRunRow.playbook,
+            PlaybookRunRow.mode,
+            PlaybookRunRow.status,
+            func.count(),
+            func.max(PlaybookRunRow.started_at),
+        ).group_by(PlaybookRunRow.playbook, PlaybookRunRow.mode, PlaybookRunRow.status)
+        with self._store.session() as s:
+            rows = s.execute(query).all()
+        return [(p, m, st, int(n), _aware(last)) for p, m, st, n, last in rows]
+
+    def left_changed(self) -> list[tuple[str, str]]:
+        """``(device, run id)`` of devices whose latest committed run left them changed after a
+        failed rollback (a later run that commits or restores the device clears it)."""
+        query = (
+            select(PlaybookDeviceRow.device, PlaybookDeviceRow.status, PlaybookDeviceRow.run_id)
+            .join(PlaybookRunRow, PlaybookRunRow.id == PlaybookDeviceRow.run_id)
+            .where(
+                PlaybookRunRow.mode == "commit",
+                PlaybookDeviceRow.status.in_(("committed", "rolled_back", "rollback_failed")),
+            )
+            .order_by(PlaybookDeviceRow.finished_at, PlaybookDeviceRow.id)
+        )
+        last: dict[str, tuple[str, str]] = {}
+        with self._store.session() as s:
+            for device, status, run_id in s.execute(query).all():
+                last[device] = (status, run_id)
+        return sorted((d, run) for d, (status, run) in last.items() if status == "rollback_failed")
 
     def verify(self) -> list[str]:
         """Problems in the digest chain (empty: every finished run is as it was written)."""

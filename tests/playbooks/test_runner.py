@@ -342,3 +342,42 @@ def test_stand_in_applies_and_renders(base: str) -> None:
     """The stand-in itself keeps a parseable config (guards the fixtures above)."""
     tree = configtree.parse(base, "vrp")
     assert tree.child("interface GigabitEthernet0/0/5") is not None
+
+
+def test_metrics_from_the_audit_trail(
+    make_service: Make, network: FakeNetwork, reference: Inventory
+) -> None:
+    from netops.playbooks.metrics import families
+
+    failing = """\
+    name: add-then-fail
+    description: Adds a line, then a post-check fails; the device ignores undo.
+    mode: change
+    steps:
+      - task: config
+        args: {lines: {huawei_vrp: "interface GigabitEthernet0/0/5\\n description left-behind\\n"}}
+    post_checks:
+      - task: config_contains
+        args: {view: interface GigabitEthernet0/0/5, present: [shutdown]}
+    """
+    service = make_service(failing)
+    name = vrp_access(reference, 1)[0]
+    network.device(name, ignore_negations=True)
+    _run(service, [name])
+    service.run(service.prepare("add-then-fail", targets=[name], commit=True, actor="t"))
+
+    def samples() -> dict[tuple[str, tuple[str, ...]], float]:
+        return {
+            (s.name, tuple(sorted(s.labels.values()))): s.value
+            for f in families(service.store, reference)
+            for s in f.samples
+        }
+
+    got = samples()
+    assert got[("netops_playbook_runs_total", ("dry_run", "ok", "set-description"))] == 1
+    assert got[("netops_playbook_runs_total", ("add-then-fail", "commit", "rollback_failed"))] == 1
+    assert got[("netops_playbook_device_left_changed", (name,))] == 1
+    assert ("netops_playbook_last_run_timestamp_seconds", ("dry_run", "set-description")) in got
+    network.device(name).ignore_negations = False
+    assert _run(service, [name], commit=True).status == "ok"  # a later commit on the device
+    assert ("netops_playbook_device_left_changed", (name,)) not in samples()

@@ -24,6 +24,7 @@ from netops.api.metrics import inventory as inventory_metrics
 from netops.api.metrics import records as records_metrics
 from netops.api.metrics import redundancy as redundancy_metrics
 from netops.inventory import Inventory
+from netops.playbooks import metrics as playbook_metrics
 from netops.scheduler import metrics as scheduler_metrics
 from netops.store import Store
 
@@ -39,6 +40,7 @@ SOURCES: dict[str, Families] = {
     "inventory": inventory_metrics.families,
     "records": records_metrics.families,
     "redundancy": redundancy_metrics.families,
+    "playbooks": playbook_metrics.families,
 }
 
 

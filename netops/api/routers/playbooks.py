@@ -106,7 +106,7 @@ def service(request: Request, state: State) -> PlaybookService:
                 endpoints=load_endpoints(path) if path else None,
             )
             request.app.state.playbooks = found
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _playbooks(svc: PlaybookService) -> dict[str, LoadedPlaybook]:
@@ -126,7 +126,7 @@ def _out(p: LoadedPlaybook) -> PlaybookOut:
         steps=[
             StepOut(phase=phase, task=s.task.name, name=s.spec.name)
             for phase in ("pre_checks", "steps", "post_checks")
-            for s in p.phase(phase)  # type: ignore[arg-type]
+            for s in p.phase(phase)
         ],
         concurrency=p.spec.concurrency,
         commit_requires_reason=p.spec.commit.require_reason,
