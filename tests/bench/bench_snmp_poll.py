@@ -42,9 +42,9 @@ COMMUNITY = "bench-ro"
 USER, AUTH_KEY, PRIV_KEY = "bench", "benchauth123", "benchpriv123"
 IF_TABLE = "1.3.6.1.2.1.2.2.1"
 IF_X = "1.3.6.1.2.1.31.1.1.1"
-COLUMNS = [f"{IF_TABLE}.{c}" for c in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 16, 17, 19, 20)] + [
-    f"{IF_X}.{c}" for c in (1, 6, 10)
-]
+COLUMNS = [
+    f"{IF_TABLE}.{c}" for c in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 16, 17, 19, 20)
+] + [f"{IF_X}.{c}" for c in (1, 6, 10)]
 HEALTH_GET = ["1.3.6.1.2.1.1.3.0", "1.3.6.1.4.1.2021.4.5.0", "1.3.6.1.4.1.2021.4.6.0"]
 HEALTH_WALK = "1.3.6.1.2.1.25.3.3.1.2"
 MAX_REP = 25
@@ -89,7 +89,18 @@ def setup_device(folder: Path) -> subprocess.Popen[bytes]:
     )  # fmt: skip
     for _ in range(100):
         r = subprocess.run(
-            ["snmpget", "-v2c", "-c", COMMUNITY, "-t", "0.2", "-r", "0", DEV_IP, "1.3.6.1.2.1.1.3.0"],
+            [
+                "snmpget",
+                "-v2c",
+                "-c",
+                COMMUNITY,
+                "-t",
+                "0.2",
+                "-r",
+                "0",
+                DEV_IP,
+                "1.3.6.1.2.1.1.3.0",
+            ],
             capture_output=True,
             env=ENV,
         )
@@ -112,11 +123,11 @@ def start_exporter(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
         for oid in COLUMNS:
             col = int(oid.rsplit(".", 1)[1])
             kind = "gauge"
-            if oid.startswith(IF_X) and col == 1 or oid == f"{IF_TABLE}.2":
+            if (oid.startswith(IF_X) and col == 1) or oid == f"{IF_TABLE}.2":
                 kind = "DisplayString"
             elif oid == f"{IF_TABLE}.6":
                 kind = "PhysAddress48"
-            elif oid.startswith(IF_TABLE) and col >= 10 or oid.startswith(IF_X):
+            elif (oid.startswith(IF_TABLE) and col >= 10) or oid.startswith(IF_X):
                 kind = "counter"
             out.append(
                 {
@@ -126,17 +137,41 @@ def start_exporter(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
                     "indexes": [{"labelname": "ifIndex", "type": "gauge"}],
                 }
             )
-        out += [{"name": "h_" + o.replace(".", "_"), "oid": o.rsplit(".", 1)[0], "type": "gauge"} for o in HEALTH_GET]
-        out.append({"name": "hr_cpu", "oid": HEALTH_WALK, "type": "gauge", "indexes": [{"labelname": "hrDeviceIndex", "type": "gauge"}]})
+        out += [
+            {"name": "h_" + o.replace(".", "_"), "oid": o.rsplit(".", 1)[0], "type": "gauge"}
+            for o in HEALTH_GET
+        ]
+        out.append(
+            {
+                "name": "hr_cpu",
+                "oid": HEALTH_WALK,
+                "type": "gauge",
+                "indexes": [{"labelname": "hrDeviceIndex", "type": "gauge"}],
+            }
+        )
         return out
 
-    base = {"walk": [*COLUMNS, HEALTH_WALK], "get": HEALTH_GET, "metrics": metrics(), "max_repetitions": MAX_REP, "retries": 1, "timeout": "5s"}
+    base = {
+        "walk": [*COLUMNS, HEALTH_WALK],
+        "get": HEALTH_GET,
+        "metrics": metrics(),
+        "max_repetitions": MAX_REP,
+        "retries": 1,
+        "timeout": "5s",
+    }
     config = {
         "bench_v2c": {**base, "version": 2, "auth": {"community": COMMUNITY}},
         "bench_v3": {
             **base,
             "version": 3,
-            "auth": {"username": USER, "security_level": "authPriv", "password": AUTH_KEY, "auth_protocol": "SHA", "priv_protocol": "AES", "priv_password": PRIV_KEY},
+            "auth": {
+                "username": USER,
+                "security_level": "authPriv",
+                "password": AUTH_KEY,
+                "auth_protocol": "SHA",
+                "priv_protocol": "AES",
+                "priv_password": PRIV_KEY,
+            },
         },
     }
     (folder / "snmp.yml").write_text(json.dumps(config))  # JSON is YAML
@@ -145,7 +180,12 @@ def start_exporter(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = sock.getsockname()[1]
     sock.close()
     proc = subprocess.Popen(
-        ["prometheus-snmp-exporter", f"--config.file={folder / 'snmp.yml'}", f"--web.listen-address=127.0.0.1:{port}", "--log.level=error"],
+        [
+            "prometheus-snmp-exporter",
+            f"--config.file={folder / 'snmp.yml'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--log.level=error",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -160,7 +200,11 @@ def start_exporter(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 def udp_errors(netns: str | None = None) -> int:
     """RcvbufErrors of UDP in the root namespace or in ``netns``."""
-    cmd = ["cat", "/proc/net/snmp"] if netns is None else ["ip", "netns", "exec", netns, "cat", "/proc/net/snmp"]
+    cmd = (
+        ["cat", "/proc/net/snmp"]
+        if netns is None
+        else ["ip", "netns", "exec", netns, "cat", "/proc/net/snmp"]
+    )
     rows = [line.split() for line in sh(*cmd).stdout.splitlines() if line.startswith("Udp:")]
     return int(rows[1][rows[0].index("RcvbufErrors")])
 
@@ -177,7 +221,9 @@ def parse(o: str) -> tuple[int, ...]:
     return tuple(int(x) for x in o.split("."))
 
 
-async def worker_netops(version: str, polls: int, concurrency: int, timeout: float) -> dict[str, Any]:
+async def worker_netops(
+    version: str, polls: int, concurrency: int, timeout: float
+) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from netops.transports.snmp.client import SnmpClient
     from netops.transports.targets import SnmpTarget
@@ -185,7 +231,17 @@ async def worker_netops(version: str, polls: int, concurrency: int, timeout: flo
     target = (
         SnmpTarget("bench", DEV_IP, 161, "2c", community=COMMUNITY)
         if version == "2c"
-        else SnmpTarget("bench", DEV_IP, 161, "3", user=USER, auth_protocol="SHA", auth_key=AUTH_KEY, priv_protocol="AES", priv_key=PRIV_KEY)
+        else SnmpTarget(
+            "bench",
+            DEV_IP,
+            161,
+            "3",
+            user=USER,
+            auth_protocol="SHA",
+            auth_key=AUTH_KEY,
+            priv_protocol="AES",
+            priv_key=PRIV_KEY,
+        )
     )
     columns = [parse(c) for c in COLUMNS]
     health = [parse(o) for o in HEALTH_GET]
@@ -199,11 +255,17 @@ async def worker_netops(version: str, polls: int, concurrency: int, timeout: flo
             nonlocal varbinds
             async with sem:
                 try:
-                    walked = await client.walk(target, columns, max_repetitions=MAX_REP, timeout=timeout, retries=0)
+                    walked = await client.walk(
+                        target, columns, max_repetitions=MAX_REP, timeout=timeout, retries=0
+                    )
                     got = await client.get(target, health, timeout=timeout, retries=0)
-                    cpu = await client.walk(target, [parse(HEALTH_WALK)], timeout=timeout, retries=0)
-                    varbinds += sum(map(len, walked.values())) + len(got) + sum(map(len, cpu.values()))
-                except Exception as exc:  # noqa: BLE001 - counted by reason
+                    cpu = await client.walk(
+                        target, [parse(HEALTH_WALK)], timeout=timeout, retries=0
+                    )
+                    varbinds += (
+                        sum(map(len, walked.values())) + len(got) + sum(map(len, cpu.values()))
+                    )
+                except Exception as exc:
                     reason = getattr(exc, "reason", type(exc).__name__)
                     failures[reason] = failures.get(reason, 0) + 1
 
@@ -211,14 +273,23 @@ async def worker_netops(version: str, polls: int, concurrency: int, timeout: flo
         await asyncio.gather(*(poll() for _ in range(polls)))
         cpu1, wall1 = time.process_time(), time.perf_counter()
         dropped = client.dropped
-    return {"cpu": cpu1 - cpu0, "wall": wall1 - wall0, "polls": polls, "varbinds": varbinds, "failures": failures, "dropped": dropped}
+    return {
+        "cpu": cpu1 - cpu0,
+        "wall": wall1 - wall0,
+        "polls": polls,
+        "varbinds": varbinds,
+        "failures": failures,
+        "dropped": dropped,
+    }
 
 
-async def worker_pysnmp(version: str, polls: int, concurrency: int, timeout: float) -> dict[str, Any]:
+async def worker_pysnmp(
+    version: str, polls: int, concurrency: int, timeout: float
+) -> dict[str, Any]:
     from pysnmp.hlapi.v3arch.asyncio import (
         CommunityData,
-        EndOfMibView,
         ContextData,
+        EndOfMibView,
         ObjectIdentity,
         ObjectType,
         SnmpEngine,
@@ -234,7 +305,13 @@ async def worker_pysnmp(version: str, polls: int, concurrency: int, timeout: flo
     auth = (
         CommunityData(COMMUNITY, mpModel=1)
         if version == "2c"
-        else UsmUserData(USER, AUTH_KEY, PRIV_KEY, authProtocol=usmHMACSHAAuthProtocol, privProtocol=usmAesCfb128Protocol)
+        else UsmUserData(
+            USER,
+            AUTH_KEY,
+            PRIV_KEY,
+            authProtocol=usmHMACSHAAuthProtocol,
+            privProtocol=usmAesCfb128Protocol,
+        )
     )
     transport = await UdpTransportTarget.create((DEV_IP, 161), timeout=timeout, retries=0)
     failures: dict[str, int] = {}
@@ -248,7 +325,9 @@ async def worker_pysnmp(version: str, polls: int, concurrency: int, timeout: flo
         count = 0
         while active:
             objs = [ObjectType(ObjectIdentity(".".join(map(str, cursor[c])))) for c in active]
-            error, status, _, vbs = await bulk_cmd(engine, auth, transport, ContextData(), 0, MAX_REP, *objs)
+            error, status, _, vbs = await bulk_cmd(
+                engine, auth, transport, ContextData(), 0, MAX_REP, *objs
+            )
             if error or status:
                 raise RuntimeError(str(error or status))
             done = [False] * len(active)
@@ -267,10 +346,17 @@ async def worker_pysnmp(version: str, polls: int, concurrency: int, timeout: flo
     async def poll() -> None:
         nonlocal varbinds
         try:
-            varbinds += await walk(COLUMNS)
-            error, status, _, vbs = await get_cmd(engine, auth, transport, ContextData(), *[ObjectType(ObjectIdentity(o)) for o in HEALTH_GET])
-            varbinds += len(vbs) + await walk([HEALTH_WALK])
-        except Exception as exc:  # noqa: BLE001 - counted
+            walked = await walk(COLUMNS)  # (no `x += await ...`: concurrent polls would race)
+            _error, _status, _, vbs = await get_cmd(
+                engine,
+                auth,
+                transport,
+                ContextData(),
+                *[ObjectType(ObjectIdentity(o)) for o in HEALTH_GET],
+            )
+            cpu = await walk([HEALTH_WALK])
+            varbinds += walked + len(vbs) + cpu
+        except Exception as exc:
             failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
 
     await poll()  # discovery outside the timing
@@ -285,12 +371,33 @@ async def worker_pysnmp(version: str, polls: int, concurrency: int, timeout: flo
     await asyncio.gather(*(limited() for _ in range(polls)))
     cpu1, wall1 = time.process_time(), time.perf_counter()
     engine.close_dispatcher()
-    return {"cpu": cpu1 - cpu0, "wall": wall1 - wall0, "polls": polls, "varbinds": varbinds, "failures": failures}
+    return {
+        "cpu": cpu1 - cpu0,
+        "wall": wall1 - wall0,
+        "polls": polls,
+        "varbinds": varbinds,
+        "failures": failures,
+    }
 
 
-def run_worker(tool: str, version: str, polls: int, concurrency: int = 8, timeout: float = 5.0) -> dict[str, Any]:
+def run_worker(
+    tool: str, version: str, polls: int, concurrency: int = 8, timeout: float = 5.0
+) -> dict[str, Any]:
     r = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, "--version", version, "--polls", str(polls), "--concurrency", str(concurrency), "--timeout", str(timeout)],
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            tool,
+            "--version",
+            version,
+            "--polls",
+            str(polls),
+            "--concurrency",
+            str(concurrency),
+            "--timeout",
+            str(timeout),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -302,15 +409,45 @@ def run_worker(tool: str, version: str, polls: int, concurrency: int = 8, timeou
 
 
 def run_bulkwalk(version: str, polls: int) -> dict[str, Any]:
-    auth = ["-v2c", "-c", COMMUNITY] if version == "2c" else ["-v3", "-l", "authPriv", "-u", USER, "-a", "SHA", "-A", AUTH_KEY, "-x", "AES", "-X", PRIV_KEY]
+    auth = (
+        ["-v2c", "-c", COMMUNITY]
+        if version == "2c"
+        else [
+            "-v3",
+            "-l",
+            "authPriv",
+            "-u",
+            USER,
+            "-a",
+            "SHA",
+            "-A",
+            AUTH_KEY,
+            "-x",
+            "AES",
+            "-X",
+            PRIV_KEY,
+        ]
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     varbinds = 0
     t0 = time.perf_counter()
     for _ in range(polls):
         for tree in ("1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1", HEALTH_WALK):
-            r = subprocess.run(["snmpbulkwalk", *auth, "-On", f"-Cr{MAX_REP}", DEV_IP, tree], capture_output=True, text=True, env=ENV, check=True)
+            r = subprocess.run(
+                ["snmpbulkwalk", *auth, "-On", f"-Cr{MAX_REP}", DEV_IP, tree],
+                capture_output=True,
+                text=True,
+                env=ENV,
+                check=True,
+            )
             varbinds += r.stdout.count("\n.") + 1
-        r = subprocess.run(["snmpget", *auth, "-On", DEV_IP, *HEALTH_GET], capture_output=True, text=True, env=ENV, check=True)
+        r = subprocess.run(
+            ["snmpget", *auth, "-On", DEV_IP, *HEALTH_GET],
+            capture_output=True,
+            text=True,
+            env=ENV,
+            check=True,
+        )
         varbinds += len(HEALTH_GET)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -332,7 +469,13 @@ def run_exporter(pid: int, port: int, version: str, polls: int) -> dict[str, Any
         samples += sum(1 for line in body.splitlines() if line.startswith(("c_", "h_", "hr_")))
         if "snmp_scrape_pdus_returned" not in body:
             failures["scrape"] = failures.get("scrape", 0) + 1
-    return {"cpu": proc_cpu(pid) - cpu0, "wall": time.perf_counter() - t0, "polls": polls, "varbinds": samples, "failures": failures}
+    return {
+        "cpu": proc_cpu(pid) - cpu0,
+        "wall": time.perf_counter() - t0,
+        "polls": polls,
+        "varbinds": samples,
+        "failures": failures,
+    }
 
 
 # ---------------------------------------------------------------------------------- main
@@ -378,13 +521,30 @@ def main() -> None:
             per_poll = [r["cpu"] / r["polls"] * 1000 for r in runs]
             vb = statistics.median(r["varbinds"] / r["polls"] for r in runs)
             fails = sum(sum(r["failures"].values()) for r in runs)
-            rows.append((tool, version, statistics.median(per_poll), min(per_poll), max(per_poll), vb, fails))
-        exp = {v: next(r[2] for r in rows if r[0] == "snmp_exporter" and r[1] == v) for v in ("2c", "3")}
+            rows.append(
+                (
+                    tool,
+                    version,
+                    statistics.median(per_poll),
+                    min(per_poll),
+                    max(per_poll),
+                    vb,
+                    fails,
+                )
+            )
+        exp = {
+            v: next(r[2] for r in rows if r[0] == "snmp_exporter" and r[1] == v)
+            for v in ("2c", "3")
+        }
         print(f"\n$ {' '.join(sys.argv)}")
         print("51-interface snmpd in a network namespace; poll = 20 IF-MIB columns + health\n")
-        print(f"{'tool':<14}{'ver':<5}{'CPU ms/poll (median)':>22}{'min':>8}{'max':>8}{'values/poll':>13}{'failures':>10}{'vs exporter':>13}")
+        print(
+            f"{'tool':<14}{'ver':<5}{'CPU ms/poll (median)':>22}{'min':>8}{'max':>8}{'values/poll':>13}{'failures':>10}{'vs exporter':>13}"
+        )
         for tool, version, med, lo, hi, vb, fails in rows:
-            print(f"{tool:<14}{version:<5}{med:>22.1f}{lo:>8.1f}{hi:>8.1f}{vb:>13.0f}{fails:>10}{med / exp[version]:>13.2f}")
+            print(
+                f"{tool:<14}{version:<5}{med:>22.1f}{lo:>8.1f}{hi:>8.1f}{vb:>13.0f}{fails:>10}{med / exp[version]:>13.2f}"
+            )
         print("\nlosses with N polls in flight (netops, one snmpd, timeout 60 s, no retries):")
         for n in (int(x) for x in args.inflight.split(",")):
             for version in ("2c", "3"):
@@ -398,7 +558,9 @@ def main() -> None:
                 )
         for version in ("2c", "3"):
             med = next(r[2] for r in rows if r[0] == "netops" and r[1] == version)
-            print(f"netops v{version}: {120 / (med / 1000):,.0f} device-polls per 60 s on 2 cores (one worker per core, CPU-bound estimate; agents elsewhere)")
+            print(
+                f"netops v{version}: {120 / (med / 1000):,.0f} device-polls per 60 s on 2 cores (one worker per core, CPU-bound estimate; agents elsewhere)"
+            )
     finally:
         if exporter is not None:
             exporter.terminate()
