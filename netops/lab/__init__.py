@@ -1,0 +1,1 @@
+"""The lab: the reference network simulated on loopback (real PostgreSQL pair included)."""
