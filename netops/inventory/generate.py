@@ -573,6 +573,7 @@ def shared_sections(districts: int, name: str) -> dict[str, dict[str, Any]]:
                     "priv_protocol": "AES",
                 },
                 "ssh": {"username": "netops"},
+                "sql": {"username": "netops_monitor"},
             },
             {
                 "name": "intranet-network",

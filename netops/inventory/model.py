@@ -242,12 +242,21 @@ class SshProfile(_Frozen):
     username: str
 
 
+class SqlProfile(_Frozen):
+    """How netops logs in to database nodes (password: the profile's ``sql_password`` secret)."""
+
+    username: str = Field(description="A monitoring role, e.g. a member of pg_monitor")
+    port: int = Field(5432, ge=1, le=65535)
+    dbname: str = "postgres"
+
+
 class AuthProfile(_Frozen):
     """How to log in; the secrets of the profile live outside the inventory."""
 
     name: str
     snmp: SnmpProfile | None = None
     ssh: SshProfile | None = None
+    sql: SqlProfile | None = None
 
 
 class Selector(_Frozen):
