@@ -72,7 +72,7 @@ class DbhaSettings(_Section):
     verify_amcheck: bool = Field(True, description="Run pg_amcheck on the restored cluster")
     verify_queries: list[str] = Field(
         default_factory=list,
-        description="Extra sanity queries run on the restored 'postgres' database; each must succeed",
+        description="Sanity queries on the restored 'postgres' database; each must return a first value that is not NULL, false or 0 (e.g. SELECT count(*) > 0 FROM orders)",
     )
 
 

@@ -80,6 +80,12 @@ def _reason(error: str | None) -> FailureReason:
     return cast(FailureReason, head if head in _REASONS else "error")
 
 
+def _known_role(node: DbNodeStatus) -> str | None:
+    if node.reachable and node.role != "unknown":
+        return node.role
+    return node.last_known_role
+
+
 def runner_for(
     source: DbBackupSource,
     inv: Inventory,
@@ -251,9 +257,16 @@ def collect_db_pairs(
                 for name in pair.members:
                     for stored in store.records("db_node", name):
                         for rec in stored.records:
-                            node_rec = cast(DbNodeStatus, rec)
-                            if node_rec.reachable:
-                                previous_roles[name] = node_rec.role
+                            role = _known_role(cast(DbNodeStatus, rec))
+                            if role is not None:
+                                previous_roles[name] = role
+                nodes = {
+                    name: node
+                    if node.reachable or name not in previous_roles
+                    else node.model_copy(update={"last_known_role": previous_roles[name]})
+                    for name, node in nodes.items()
+                }
+                report.nodes = list(nodes.values())
                 previous_backups = [
                     cast(DbBackup, r)
                     for s in store.records("db_backup", pair.name)

@@ -47,7 +47,7 @@ _PRIMARY = """
 SELECT pg_current_wal_lsn()::text AS lsn, pg_walfile_name(pg_current_wal_lsn()) AS walfile
 """
 _REPLICAS = """
-SELECT application_name, client_addr::text AS client_addr, state, sync_state,
+SELECT application_name, host(client_addr) AS client_addr, state, sync_state,
        sent_lsn::text AS sent_lsn, replay_lsn::text AS replay_lsn,
        pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS lag_bytes,
        EXTRACT(EPOCH FROM replay_lag)::float8 AS replay_lag

@@ -48,6 +48,9 @@ class DbNodeStatus(Record):
     lag_seconds: float | None = Field(None, description="standby: how far replay is behind")
     lag_bytes: int | None = Field(None, description="standby: received but not replayed WAL")
     holds_service_address: bool | None = Field(None, description="None = not asked or no answer")
+    last_known_role: Literal["primary", "standby"] | None = Field(
+        None, description="Unreachable node: its role when it was last reached (failover detection)"
+    )
     error: str | None = None
 
     model_config = ConfigDict(
