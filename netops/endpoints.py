@@ -25,7 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from netops.errors import DataFileError, Problem
-from netops.inventory.model import DbBackupSource
+from netops.models import DbBackupSource
 
 
 class SnmpEndpoint(BaseModel):

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from netops.models.database import DbBackupSource
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -195,39 +197,6 @@ class Link(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.a} <-> {self.b}"
-
-
-class DbBackupSource(_Frozen):
-    """Where a database pair's backups are kept and how netops reads them.
-
-    ``host`` names the device holding them (read over SSH); without it they are read on
-    the machine netops runs on. Example::
-
-        {tool: pgbackrest, stanza: dc-db, host: dc-backup-1}
-        {tool: dump, path: /var/backups/postgresql, host: dc-backup-1}
-    """
-
-    tool: Literal["pgbackrest", "dump"]
-    host: str | None = Field(None, description="Device holding the backups; none = this machine")
-    stanza: str | None = Field(None, description="pgbackrest: the stanza")
-    config: str | None = Field(
-        None, description="pgbackrest: its config file on that host (default: pgBackRest's own)"
-    )
-    path: str | None = Field(None, description="dump: the folder of dump files")
-    manual_pattern: str = Field(
-        "*manual*", description="dump: files whose relative path matches (fnmatch) are manual"
-    )
-    manifest: str = Field(
-        "SHA256SUMS", description="dump: checksum manifest in that folder (sha256sum format)"
-    )
-
-    @model_validator(mode="after")
-    def _complete(self) -> DbBackupSource:
-        if self.tool == "pgbackrest" and not self.stanza:
-            raise ValueError("a pgbackrest source names its stanza")
-        if self.tool == "dump" and not self.path:
-            raise ValueError("a dump source names its folder (path)")
-        return self
 
 
 class HaPair(_Frozen):

@@ -9,6 +9,7 @@ from netops.models.base import Record
 from netops.models.config import ConfigBackupStatus, RunningConfig
 from netops.models.database import (
     DbBackup,
+    DbBackupSource,
     DbBackupVerification,
     DbNodeStatus,
     ReplicationLink,
@@ -53,6 +54,7 @@ __all__ = [
     "BgpPeer",
     "ConfigBackupStatus",
     "DbBackup",
+    "DbBackupSource",
     "DbBackupVerification",
     "DbNodeStatus",
     "DeviceVersion",
