@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -23,14 +23,16 @@ from netops.cli.common import (
     print_json,
     settings,
 )
-from netops.dbha.checks import backup_findings, database_pairs, policy_for
-from netops.dbha.collect import collect_db_pairs
-from netops.dbha.verify import verify_pairs
 from netops.endpoints import DeviceEndpoints, load_endpoints
 from netops.inventory import Inventory, load_inventory
 from netops.models import DbBackup, DbBackupVerification, Finding
 from netops.settings import Settings
-from netops.store import Store
+
+if TYPE_CHECKING:
+    from netops.store import Store
+
+# collection, verification and the store load drivers (psycopg, paramiko, SQLAlchemy):
+# imported inside the commands so that every other 'netops' command starts fast
 
 app = typer.Typer(
     help="Database HA pairs: roles, replication, split brain, backups and restore tests.",
@@ -78,6 +80,9 @@ def status(
     check: CheckOption = False,
 ) -> None:
     """Collect every database pair now: roles, replication and lag, service address, backups."""
+    from netops.dbha.collect import collect_db_pairs
+    from netops.store import Store
+
     conf, inv, eps = _context(ctx, inventory, endpoints)
     store = Store.from_settings(conf)
     try:
@@ -133,6 +138,8 @@ def db_backup_rows(
     Each row: pair, kind ``database``, the newest automatic and manual backup, the newest
     restore test, and the backup verdicts (DB-BK-01..04) against the pair's policy.
     """
+    from netops.dbha.checks import backup_findings, database_pairs, policy_for
+
     now = now or datetime.now(UTC)
     rows = []
     for pair in database_pairs(inventory):
@@ -188,6 +195,8 @@ def backups(
     json: JsonOption = False,
 ) -> None:
     """Database backups as last collected (run 'netops db status' to refresh)."""
+    from netops.store import Store
+
     conf = settings(ctx)
     inv = load_inventory(inventory or conf.inventory)
     store = Store.from_settings(conf)
@@ -232,6 +241,9 @@ def backup_verify(
     json: JsonOption = False,
 ) -> None:
     """Restore the newest database backups into scratch instances and run sanity queries."""
+    from netops.dbha.verify import verify_pairs
+    from netops.store import Store
+
     conf, inv, eps = _context(ctx, inventory, endpoints)
     store = Store.from_settings(conf)
     try:

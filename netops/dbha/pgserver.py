@@ -222,28 +222,20 @@ class Instance:
         )
 
     def stop(self, mode: str = "fast", timeout: float = 30.0) -> None:
-        """Stop the server (``fast`` or ``immediate``); a no-op when it is not running."""
-        if not self.running:
+        """Stop the server (``fast`` = SIGINT, ``immediate`` = SIGQUIT, as ``pg_ctl stop -m``).
+
+        Waits for the postmaster to exit; SIGKILL after ``timeout``. A no-op when not running.
+        """
+        pid = self.pid
+        if pid is None:
             return
-        try:
-            run(
-                [
-                    self.tool("pg_ctl"),
-                    "-D",
-                    str(self.data_dir),
-                    "-m",
-                    mode,
-                    "-w",
-                    "-t",
-                    str(int(timeout)),
-                    "stop",
-                ],
-                cwd=self.data_dir.parent,
-                timeout=timeout + 10,
-                what=f"stop {self.name}",
-            )
-        except DbToolError:
+        sig = signal.SIGQUIT if mode == "immediate" else signal.SIGINT
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        if not _wait_gone(pid, timeout):
             self.kill()
+        with contextlib.suppress(OSError):
+            (self.data_dir / "postmaster.pid").unlink()
 
     def kill(self) -> None:
         """SIGKILL the postmaster (a crash); its children exit on their own."""
@@ -252,16 +244,11 @@ class Instance:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
+        _wait_gone(pid, 10.0)
         # children notice the postmaster is gone within a moment; wait for the port to close
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _listening(self.port):
-            time.sleep(0.05)
+            time.sleep(0.02)
 
     def promote(self, timeout: float = 30.0) -> None:
         run(
@@ -288,6 +275,24 @@ class Instance:
             "dbname": dbname,
             "connect_timeout": 5,
         }
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    """Wait until process ``pid`` has exited (or is a zombie awaiting its parent)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def _listening(port: int) -> bool:

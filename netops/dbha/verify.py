@@ -16,6 +16,7 @@ pgBackRest config or dump folder); sources on another host are reported as not v
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import cast
 
 import psycopg
+from psycopg import sql as pgsql
 
 from netops.dbha import backups as backup_io
 from netops.dbha import pgserver
@@ -194,30 +196,34 @@ def _log_tail(path: Path, lines: int = 4) -> list[str]:
 def _pg_restore(
     node: pgserver.Instance, source: DbBackupSource, label: str, settings: DbhaSettings
 ) -> VerifyCheck:
-    _execute(node, "postgres", lambda c: c.execute("CREATE DATABASE netops_restored"))
+    """Restore a custom-format dump into a database of its original name in the scratch instance."""
+    dump = str(Path(str(source.path)) / label)
+    conn = ["-h", str(node.socket_dir), "-p", str(node.port), "-U", settings.verify_user]
     try:
-        pgserver.run(
-            [
-                node.tool("pg_restore"),
-                "-h",
-                str(node.socket_dir),
-                "-p",
-                str(node.port),
-                "-U",
+        listing = pgserver.run(
+            [node.tool("pg_restore"), "--list", dump],
+            cwd=node.data_dir.parent,
+            what="pg_restore --list",
+        )
+        match = re.search(r"^;\s+dbname:\s+(\S+)", listing, re.MULTILINE)
+        dbname = match.group(1) if match else "netops_restored"
+        if dbname != "postgres":
+            _execute(
+                node, "postgres",
+                lambda c: c.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(dbname))),
                 settings.verify_user,
-                "-d",
-                "netops_restored",
-                "--no-owner",
-                "--exit-on-error",
-                str(Path(str(source.path)) / label),
-            ],
+            )  # fmt: skip
+        pgserver.run(
+            [node.tool("pg_restore"), *conn, "-d", dbname, "--no-owner", "--exit-on-error", dump],
             cwd=node.data_dir.parent,
             timeout=settings.verify_timeout,
             what="pg_restore",
         )
     except DbToolError as exc:
         return VerifyCheck(name="pg_restore", ok=False, detail=str(exc))
-    return VerifyCheck(name="pg_restore", ok=True, detail=f"{label} restored into netops_restored")
+    return VerifyCheck(
+        name="pg_restore", ok=True, detail=f"{label} restored into database {dbname}"
+    )
 
 
 def _execute(
