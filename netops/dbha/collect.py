@@ -160,9 +160,11 @@ def _holds(
     """Whether node ``name`` holds ``address`` (None when it cannot be asked over SSH)."""
     try:
         target = ssh_target(inv, inv.device(name), secrets, endpoints)
-        text = SshRunner(target, settings.ssh.timeout).run(
-            service_address.COMMAND, settings.ssh.timeout
-        )
+        runner = SshRunner(target, settings.ssh.timeout)
+        try:
+            text = runner.run(service_address.COMMAND, settings.ssh.timeout)
+        finally:
+            runner.close()
         return service_address.holder_interface(text, address) is not None
     except (CredentialError, TransportError):
         return None
@@ -184,10 +186,13 @@ def _read_backups(
         where = source.host or "local"
         try:
             runner = runner_for(source, inv, secrets, endpoints, settings)
-            if source.tool == "pgbackrest":
-                got = backup_io.read_pgbackrest(source, runner, pair.name, settings.dbha)
-            else:
-                got = backup_io.read_dumps(source, runner, pair.name, settings.dbha, previous)
+            try:
+                if source.tool == "pgbackrest":
+                    got = backup_io.read_pgbackrest(source, runner, pair.name, settings.dbha)
+                else:
+                    got = backup_io.read_dumps(source, runner, pair.name, settings.dbha, previous)
+            finally:
+                runner.close()
             found += got
             polls.append(
                 PollResult(

@@ -14,6 +14,7 @@ import subprocess
 from typing import Protocol
 
 import paramiko
+from paramiko.ssh_exception import NoValidConnectionsError
 
 from netops.errors import TransportError
 from netops.transports.targets import SshTarget
@@ -25,6 +26,8 @@ class CommandRunner(Protocol):
     where: str
 
     def run(self, argv: list[str], timeout: float) -> str: ...
+
+    def close(self) -> None: ...
 
 
 class LocalRunner:
@@ -60,16 +63,25 @@ class LocalRunner:
             )
         return done.stdout
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 class SshRunner:
-    """Runs commands on ``target`` over SSH (paramiko exec channel; password or key)."""
+    """Runs commands on ``target`` over SSH (paramiko exec channels; password or key).
+
+    One connection serves every command until :meth:`close`.
+    """
 
     def __init__(self, target: SshTarget, timeout: float) -> None:
         self.target = target
         self.timeout = timeout
         self.where = target.device
+        self._client: paramiko.SSHClient | None = None
 
-    def run(self, argv: list[str], timeout: float) -> str:
+    def _connect(self) -> paramiko.SSHClient:
+        if self._client is not None:
+            return self._client
         client = paramiko.SSHClient()
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         t = self.target
@@ -86,29 +98,43 @@ class SshRunner:
                 look_for_keys=False,
                 allow_agent=False,
             )
+        except BaseException as exc:
+            client.close()
+            raise _transport_error(exc, t, self.timeout) from None
+        self._client = client
+        return client
+
+    def run(self, argv: list[str], timeout: float) -> str:
+        client = self._connect()
+        t = self.target
+        try:
             _stdin, stdout, stderr = client.exec_command(shlex.join(argv), timeout=timeout)
             out = stdout.read().decode("utf-8", "replace")
             err = stderr.read().decode("utf-8", "replace")
             status = stdout.channel.recv_exit_status()
-        except paramiko.AuthenticationException:
-            raise TransportError(
-                "auth", f"{t.device}: SSH login refused for {t.username}"
-            ) from None
-        except TimeoutError:
-            raise TransportError(
-                "timeout", f"{t.device}: SSH no answer within {timeout:.0f}s"
-            ) from None
-        except ConnectionRefusedError:
-            raise TransportError(
-                "refused", f"{t.device}: SSH connection refused ({t.host}:{t.port})"
-            ) from None
-        except (paramiko.SSHException, OSError) as exc:
-            raise TransportError("unreachable", f"{t.device}: SSH: {exc}") from None
-        finally:
-            client.close()
+        except Exception as exc:
+            self.close()
+            raise _transport_error(exc, t, timeout) from None
         if status != 0:
             raise TransportError("error", f"{t.device}: " + _failed(argv, status, err or out))
         return out
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def _transport_error(exc: BaseException, t: SshTarget, timeout: float) -> TransportError:
+    if isinstance(exc, paramiko.AuthenticationException):
+        return TransportError("auth", f"{t.device}: SSH login refused for {t.username}")
+    if isinstance(exc, TimeoutError):
+        return TransportError("timeout", f"{t.device}: SSH no answer within {timeout:.0f}s")
+    if isinstance(exc, ConnectionRefusedError | NoValidConnectionsError):
+        return TransportError("refused", f"{t.device}: SSH connection refused ({t.host}:{t.port})")
+    if isinstance(exc, paramiko.SSHException | OSError):
+        return TransportError("unreachable", f"{t.device}: SSH: {exc}")
+    return TransportError("error", f"{t.device}: SSH: {exc}")
 
 
 def _failed(argv: list[str], code: int, output: str) -> str:
