@@ -173,6 +173,11 @@ class Instance:
     def running(self) -> bool:
         return self.pid is not None
 
+    @property
+    def listening(self) -> bool:
+        """Something accepts connections on this instance's port."""
+        return _listening(self.port)
+
     def initdb(self) -> None:
         make_dir(self.data_dir)
         run(

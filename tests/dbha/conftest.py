@@ -35,4 +35,6 @@ def pg_pair() -> Iterator[PgPair]:
         yield pair
     finally:
         pair.teardown()
+        left = [n.name for n in pair.nodes.values() if n.running or n.listening]
         shutil.rmtree(base, ignore_errors=True)
+    assert not left, f"teardown left servers running: {left}"

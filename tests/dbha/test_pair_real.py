@@ -127,6 +127,12 @@ def test_lag_observed_with_replay_paused(env: Env) -> None:
     env.pair.pause_replay("dc-db-2")
     try:
         env.pair.load(rows=30_000)
+        target = env.pair.sql("dc-db-1", "SELECT pg_current_wal_lsn()::text")[0][0]
+        wait_until(
+            lambda: env.pair.sql(
+                "dc-db-2", "SELECT pg_last_wal_receive_lsn() >= %s::pg_lsn", (target,)
+            )[0][0]
+        )  # received, not replayed
         report = collect(env, backups=False, lag_max_bytes=1024 * 1024)
         standby = next(n for n in report.nodes if n.device == "dc-db-2")
         assert standby.replay_paused is True
