@@ -41,8 +41,8 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\}")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f?]")
 _INTERFACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*?\d+(?:[/:.]\d+)*$")
-_BOOL = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False}
-_BOOL |= {"off": False, "0": False}
+BOOL_WORDS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False}
+BOOL_WORDS |= {"off": False, "0": False}
 
 
 class ParameterSpec(BaseModel):
@@ -143,8 +143,8 @@ def parse_value(name: str, spec: ParameterSpec, raw: Any) -> Any:
     if kind == "boolean":
         if isinstance(raw, bool):
             return raw
-        if isinstance(raw, str) and raw.strip().lower() in _BOOL:
-            return _BOOL[raw.strip().lower()]
+        if isinstance(raw, str) and raw.strip().lower() in BOOL_WORDS:
+            return BOOL_WORDS[raw.strip().lower()]
         raise bad(f"expected true or false, got {raw!r}")
     if kind == "integer":
         if isinstance(raw, bool):

@@ -28,6 +28,7 @@ def _load_builtins() -> None:
         checks,
         commands,
         config,
+        dbha,
     )
 
 
