@@ -66,3 +66,11 @@ class TransportError(NetopsError):
 
 class LabError(NetopsError):
     """The lab could not be started, found or changed."""
+
+
+class SnapshotError(NetopsError):
+    """A records snapshot or an identity snapshot is unreadable, invalid or not trusted."""
+
+
+class SignatureError(SnapshotError):
+    """An identity snapshot's signature does not verify against a trusted key."""

@@ -18,6 +18,7 @@ from netops.inventory.model import (
     Site,
     SiteKind,
     Vrf,
+    Waiver,
     Zone,
     ZoneKind,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Site",
     "SiteKind",
     "Vrf",
+    "Waiver",
     "Zone",
     "ZoneKind",
     "inventory_files",

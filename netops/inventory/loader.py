@@ -29,6 +29,7 @@ from netops.inventory.model import (
     Role,
     Site,
     Vrf,
+    Waiver,
     Zone,
     ZoneCrossing,
 )
@@ -44,6 +45,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "links": Link,
     "ha_pairs": HaPair,
     "backup_policies": BackupPolicy,
+    "waivers": Waiver,
 }
 SECTIONS = frozenset({"network", "defaults", "groups", *LIST_SECTIONS})
 

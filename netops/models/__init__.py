@@ -15,7 +15,7 @@ from netops.models.interfaces import Interface
 from netops.models.poll import FailureReason, PollResult
 from netops.models.routing import BgpPeer, Route, Vrf, VrrpGroup
 from netops.models.security import FirewallRule, HaState
-from netops.models.system import DeviceVersion, Entity, SystemInfo
+from netops.models.system import DeviceVersion, Entity, NtpStatus, SystemInfo
 from netops.models.topology import ArpEntry, LldpNeighbor
 
 #: Record kinds by the name profiles, the store and the API use for them.
@@ -37,6 +37,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "config_backup": ConfigBackupStatus,
     "db_node": DbNodeStatus,
     "db_backup": DbBackup,
+    "ntp": NtpStatus,
 }
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "HaState",
     "Interface",
     "LldpNeighbor",
+    "NtpStatus",
     "PollResult",
     "Record",
     "ReplicationLink",
