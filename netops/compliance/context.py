@@ -280,6 +280,18 @@ class Context:
         return {d.mgmt_address: d.name for d in self.inv.devices}
 
 
+def unique(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Evidence without repeats (same device, kind and text), order kept."""
+    seen: set[tuple[str | None, str, str]] = set()
+    out = []
+    for e in evidence:
+        key = (e.device, e.kind, e.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
 def _interface(text: str) -> IPv4Interface | None:
     try:
         addr = ip_interface(text)

@@ -16,7 +16,7 @@ from netops.compliance.checks import check
 from netops.compliance.checks.isolation import _poll_evidence
 from netops.compliance.config import ConfigFacts, Line
 from netops.compliance.config.facts import Acl
-from netops.compliance.context import Context
+from netops.compliance.context import Context, unique
 from netops.compliance.snapshot import RecordSet
 from netops.inventory import Device, Role
 from netops.models import (
@@ -190,7 +190,7 @@ def management_sources(ctx: Context) -> Iterator[Finding]:
             ctx,
             "MG-02",
             device,
-            list(dict.fromkeys(bad)),
+            unique(bad),
             f"management sessions only from {', '.join(map(str, allowed))}",
             "management access is not confined to the management prefixes",
             rs,

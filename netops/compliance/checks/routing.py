@@ -16,7 +16,7 @@ import networkx as nx
 
 from netops.compliance.checks import check
 from netops.compliance.checks.isolation import _poll_evidence, resolve_neighbor
-from netops.compliance.context import Context
+from netops.compliance.context import Context, unique
 from netops.compliance.identity import normalize_mac
 from netops.compliance.snapshot import RecordSet
 from netops.inventory import Crossing, Role, ZoneKind
@@ -272,9 +272,8 @@ def route_targets(ctx: Context) -> Iterator[Finding]:
         via = sorted({n.vrf.name for paths in foreign.values() for p in paths for n in p[1:-1]})
         if via:
             summary += f" through undeclared VPN instance(s) {', '.join(via)}"
-        others = {n.rs.device for paths in foreign.values() for p in paths for n in p[:-1]}
-        devices = [node.rs.device, *sorted(others - {node.rs.device})[:10]]
-        yield ctx.finding("IS-04", "FAIL", _node_name(node.key), summary, devices, evidence)
+        # the importer is where the fix goes; the exporters are in the evidence
+        yield ctx.finding("IS-04", "FAIL", _node_name(node.key), summary, [node.rs.device], evidence)
     # coverage: every PE that carries VRFs must have shown them
     seen_devices = {n.rs.device for n in nodes}
     pes = sorted({d for v in ctx.inv.vrfs for d in v.devices})
@@ -665,7 +664,7 @@ def firewall_on_path(ctx: Context) -> Iterator[Finding]:
             f"Internet -> {zone}",
             f"zone {zone} is reachable from the Internet side without a firewall or IPS: {' -> '.join(hops)}",
             devices,
-            list(dict.fromkeys(evidence)),
+            unique(evidence),
         )
     if not bypass:
         yield ctx.finding(

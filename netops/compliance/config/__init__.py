@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from netops.compliance.config.comware import parse_comware
 from netops.compliance.config.facts import ConfigFacts
 from netops.compliance.config.ios import parse_ios
@@ -17,8 +19,13 @@ PARSERS = {
 }
 
 
+@lru_cache(maxsize=512)
 def parse_config(platform: str, text: str) -> ConfigFacts | None:
-    """Facts of a running configuration; None for a platform without a parser."""
+    """Facts of a running configuration; None for a platform without a parser.
+
+    Pure, and cached by (platform, text): a configuration unchanged since the last run
+    is not parsed again. Callers must not change the facts they get.
+    """
     parser = PARSERS.get(platform)
     return parser(parse_tree(text)) if parser else None
 

@@ -72,8 +72,22 @@ def parse_vrp(tree: ConfigTree, platform: str = "huawei_vrp") -> ConfigFacts:
     return facts
 
 
+#: first words of the lines _global reads (a cheap filter before the regular expressions)
+_GLOBAL_HEADS = frozenset(
+    {
+        "telnet", "undo", "http", "web-manager", "ftp", "tftp", "ssh", "local-aaa-user",
+        "snmp-agent", "info-center", "ntp-service", "ip", "import-rib", "cmd",
+        "recording-mode", "authentication-mode",
+    }
+)  # fmt: skip
+
+
 def _global(facts: ConfigFacts, line: Line) -> None:
-    text, w = line.text, line.words
+    text = line.text
+    head = text.split(" ", 1)[0]
+    if head not in _GLOBAL_HEADS:
+        return
+    w = line.words
     if re.match(r"^(undo )?telnet (ipv6 )?server (enable|disable)", text):
         facts.telnet_server = not (text.startswith("undo") or text.endswith("disable"))
         facts.telnet_lines.append(line)
