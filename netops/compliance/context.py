@@ -82,7 +82,9 @@ class Context:
         severity: Severity | None = None,
     ) -> Finding:
         info = CATALOGUE[check_id]
-        return Finding(
+        # model_construct: every value is built here with its right type; validating
+        # tens of thousands of findings per run would cost more than the checks
+        return Finding.model_construct(
             check_id=check_id,
             verdict=verdict,
             severity=severity or info.severity,
@@ -91,13 +93,14 @@ class Context:
             summary=summary,
             evidence=tuple(evidence),
             remediation=info.remediation if verdict != "PASS" else None,
+            waiver=None,
             clause=info.clause,
         )
 
     @staticmethod
     def ev(rs: RecordSet, kind: str, text: str, **data: object) -> Evidence:
         """Evidence from a collected record set (device, source and time come with it)."""
-        return Evidence(
+        return Evidence.model_construct(
             kind=kind,
             device=rs.device,
             source=rs.source,
@@ -109,7 +112,7 @@ class Context:
     @staticmethod
     def ev_config(rs: RecordSet, line: Line | None, text: str | None = None) -> Evidence:
         """Evidence quoting configuration lines (with their block headers and line number)."""
-        return Evidence(
+        return Evidence.model_construct(
             kind="config",
             device=rs.device,
             source=rs.source,
@@ -119,7 +122,7 @@ class Context:
         )
 
     def ev_inventory(self, text: str, device: str | None = None, **data: object) -> Evidence:
-        return Evidence(
+        return Evidence.model_construct(
             kind="inventory",
             device=device,
             source="inventory",

@@ -274,7 +274,15 @@ class _Seen:
     network: str
     device: str
     where: str
-    evidence: Evidence
+    rs: RecordSet | None = None  # None: from the inventory
+    imported: Evidence | None = None
+
+    def evidence(self, ctx: Context) -> Evidence:
+        if self.imported is not None:
+            return self.imported
+        if self.rs is None:
+            return ctx.ev_inventory(self.where, self.device)
+        return ctx.ev(self.rs, self.rs.kind, self.where)
 
 
 def _identity_key(ctx: Context, kind: str, value: str | None) -> tuple[str, str] | None:
@@ -304,11 +312,12 @@ def _identity_key(ctx: Context, kind: str, value: str | None) -> tuple[str, str]
     return None
 
 
-def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, Evidence]]:
-    """(network, kind, value, device, evidence) of what each network's own data shows.
+def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, RecordSet | None, str]]:
+    """(network, kind, value, device, record set, text) of what each network's own data shows.
 
     A machine's own chassis ID, serials and interface MACs, the MACs in its ARP table,
-    and the management addresses of the inventory. LLDP neighbours are IS-01's business.
+    and the management addresses of the inventory (record set None). LLDP neighbours
+    are IS-01's business.
     """
     for rs, rec in ctx.snap.each("system"):
         assert isinstance(rec, SystemInfo)
@@ -321,16 +330,11 @@ def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, Evidenc
                 "chassis_id",
                 rec.chassis_id,
                 rs.device,
-                ctx.ev(rs, "system", f"{rs.device} chassis ID {rec.chassis_id}"),
+                rs,
+                f"{rs.device} chassis ID {rec.chassis_id}",
             )
         if rec.serial:
-            yield (
-                net,
-                "serial",
-                rec.serial,
-                rs.device,
-                ctx.ev(rs, "system", f"{rs.device} serial {rec.serial}"),
-            )
+            yield net, "serial", rec.serial, rs.device, rs, f"{rs.device} serial {rec.serial}"
     for rs, rec in ctx.snap.each("entity"):
         assert isinstance(rec, Entity)
         net = ctx.network_of(rs.device)
@@ -340,38 +344,26 @@ def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, Evidenc
                 "serial",
                 rec.serial,
                 rs.device,
-                ctx.ev(
-                    rs,
-                    "entity",
-                    f"{rs.device} entity {rec.index} {rec.name or rec.entity_class} serial {rec.serial}",
-                ),
+                rs,
+                f"{rs.device} entity {rec.index} {rec.name or rec.entity_class} serial {rec.serial}",
             )
     for rs, rec in ctx.snap.each("interface"):
         assert isinstance(rec, Interface)
         net = ctx.network_of(rs.device)
         if net is not None and rec.mac:
-            yield (
-                net,
-                "mac",
-                rec.mac,
-                rs.device,
-                ctx.ev(rs, "interface", f"{rs.device} {rec.name} MAC {rec.mac}"),
-            )
+            yield net, "mac", rec.mac, rs.device, rs, f"{rs.device} {rec.name} MAC {rec.mac}"
     for rs, rec in ctx.snap.each("arp"):
         assert isinstance(rec, ArpEntry)
         net = ctx.network_of(rs.device)
         if net is not None:
+            vrf = f" vpn-instance {rec.vrf}" if rec.vrf else ""
             yield (
                 net,
                 "mac",
                 rec.mac,
                 rs.device,
-                ctx.ev(
-                    rs,
-                    "arp",
-                    f"{rs.device} ARP {rec.ip} -> {rec.mac} on {rec.interface or '?'}"
-                    + (f" vpn-instance {rec.vrf}" if rec.vrf else ""),
-                ),
+                rs,
+                f"{rs.device} ARP {rec.ip} -> {rec.mac} on {rec.interface or '?'}{vrf}",
             )
     for device in ctx.inv.devices:
         net = ctx.network_of(device.name)
@@ -381,9 +373,8 @@ def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, Evidenc
                 "address",
                 str(device.mgmt_address),
                 device.name,
-                ctx.ev_inventory(
-                    f"{device.name} management address {device.mgmt_address}", device.name
-                ),
+                None,
+                f"{device.name} management address {device.mgmt_address}",
             )
 
 
@@ -391,10 +382,10 @@ def local_identities(ctx: Context) -> Iterator[tuple[str, str, str, str, Evidenc
 def identity_overlap(ctx: Context) -> Iterator[Finding]:
     seen: dict[tuple[str, str], list[_Seen]] = {}
     counts = {"intranet": 0, "extranet": 0}
-    for net, kind, value, device, evidence in local_identities(ctx):
+    for net, kind, value, device, rs, text in local_identities(ctx):
         key = _identity_key(ctx, kind, value)
         if key is not None:
-            seen.setdefault(key, []).append(_Seen(net, device, "local", evidence))
+            seen.setdefault(key, []).append(_Seen(net, device, text, rs))
             counts[net] += 1
     stale: list[str] = []
     imported_ev: list[Evidence] = []
@@ -423,7 +414,7 @@ def identity_overlap(ctx: Context) -> Iterator[Finding]:
                 text=f"{s.device} ({snap.network}) {s.where}",
                 data={"file": snap.file},
             )
-            seen.setdefault(key, []).append(_Seen(snap.network, s.device, s.where, ev))
+            seen.setdefault(key, []).append(_Seen(snap.network, s.device, s.where, imported=ev))
             counts[snap.network] += 1
     failed = False
     for (kind, value), sightings in sorted(seen.items()):
@@ -439,7 +430,7 @@ def identity_overlap(ctx: Context) -> Iterator[Finding]:
                 f"{kind} {value} is seen in the intranet ({', '.join(inside)}) and in the extranet "
                 f"({', '.join(outside)}): one machine on two networks",
                 inside + outside,
-                [s.evidence for s in sightings][:20],
+                [s.evidence(ctx) for s in sightings][:20],
             )
     if failed:
         return

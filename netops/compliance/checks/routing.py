@@ -273,7 +273,9 @@ def route_targets(ctx: Context) -> Iterator[Finding]:
         if via:
             summary += f" through undeclared VPN instance(s) {', '.join(via)}"
         # the importer is where the fix goes; the exporters are in the evidence
-        yield ctx.finding("IS-04", "FAIL", _node_name(node.key), summary, [node.rs.device], evidence)
+        yield ctx.finding(
+            "IS-04", "FAIL", _node_name(node.key), summary, [node.rs.device], evidence
+        )
     # coverage: every PE that carries VRFs must have shown them
     seen_devices = {n.rs.device for n in nodes}
     pes = sorted({d for v in ctx.inv.vrfs for d in v.devices})
