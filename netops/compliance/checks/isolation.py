@@ -89,14 +89,20 @@ def _lldp_evidence(ctx: Context, s: _Sighting) -> Evidence:
 
 
 def end_zones(ctx: Context, device: str, interface: str | None) -> set[str]:
-    """The zones an interface carries: its VRF's zone, else all of the device's zones."""
+    """The zones an interface carries: its VRF's zone, else the device's data zones.
+
+    The management zone rides on nearly every device (in-band management VLAN), so it
+    does not make two devices' data ports "the same zone"; it counts only for a device
+    in no other zone.
+    """
     dev = ctx.device(device)
     if dev is None:
         return set()
     vrf = ctx.vrf_of_interface.get((device, interface or ""))
     if vrf and vrf in ctx.zone_of_vrf:
         return {ctx.zone_of_vrf[vrf]}
-    return set(dev.zones)
+    data = {z for z in dev.zones if ctx.zone_kind(z) is not ZoneKind.MANAGEMENT}
+    return data or set(dev.zones)
 
 
 def _crossings_at(ctx: Context, device: str, interface: str | None) -> set[Crossing]:
@@ -386,7 +392,8 @@ def identity_overlap(ctx: Context) -> Iterator[Finding]:
         key = _identity_key(ctx, kind, value)
         if key is not None:
             seen.setdefault(key, []).append(_Seen(net, device, text, rs))
-            counts[net] += 1
+            if rs is not None:  # the inventory's addresses alone are no collected data
+                counts[net] += 1
     stale: list[str] = []
     imported_ev: list[Evidence] = []
     for snap in ctx.snap.identities:
