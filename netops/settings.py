@@ -77,7 +77,9 @@ class ComplianceSettings(_Section):
         description="MG-08: days the central syslog keeps logs, as attested by its owner "
         "(None = not attested: NEEDS_EVIDENCE)",
     )
-    log_retention_min_days: int = Field(180, ge=1, description="MG-08 (网络安全法 art. 21: 6 months)")
+    log_retention_min_days: int = Field(
+        180, ge=1, description="MG-08 (网络安全法 art. 21: 6 months)"
+    )
     unused_port_days: float = Field(
         30.0, gt=0, description="MG-11: admin-up/oper-down access port older than this fails"
     )
@@ -118,7 +120,12 @@ class ComplianceSettings(_Section):
         description="IS-02: placeholder serials that identify nothing (compared lower-case)",
     )
     identity_ignore_mac_prefixes: list[str] = Field(
-        default_factory=lambda: ["00:00:5e:00:01", "00:00:5e:00:02", "00:00:0c:07:ac", "00:00:0c:9f:f"],
+        default_factory=lambda: [
+            "00:00:5e:00:01",
+            "00:00:5e:00:02",
+            "00:00:0c:07:ac",
+            "00:00:0c:9f:f",
+        ],
         description="IS-02: virtual router MACs (VRRP, HSRP) shared by design",
     )
     identity_ignore_locally_administered: bool = Field(

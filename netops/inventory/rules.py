@@ -329,9 +329,9 @@ def _link_zones(inv: Inventory, loc: Locator, link: Any) -> Iterator[Problem]:
         for iface in device.interfaces
         if iface.name == end.interface and iface.crossing
     } | {_CROSSING_ROLE[d.role] for d in (a, b) if d.role in _CROSSING_ROLE}
-    allowed = {
-        c for za in a.zones for zb in b.zones for c in inv.crossings_between(za, zb)
-    } - {Crossing.ROUTE_TARGET}
+    allowed = {c for za in a.zones for zb in b.zones for c in inv.crossings_between(za, zb)} - {
+        Crossing.ROUTE_TARGET
+    }
     if not crossing_ports & allowed:
         yield loc.problem(
             link,
