@@ -28,6 +28,7 @@ class CheckInfo:
 
 #: clause -> its heading in GB/T 22239-2019 (level 3), for grouping the audit report
 CLAUSES: dict[str, str] = {
+    "isolation": "涉密网络物理隔离 / 区域隔离 (保密法, 中办发〔2002〕17号: intranet isolation, zone separation)",
     "8.1.2.1": "安全通信网络 / 网络架构 (network architecture)",
     "8.1.3.1": "安全区域边界 / 边界防护 (boundary protection)",
     "8.1.3.2": "安全区域边界 / 访问控制 (access control)",
@@ -40,7 +41,6 @@ CLAUSES: dict[str, str] = {
     "8.1.4.9": "安全计算环境 / 数据备份恢复 (backup and recovery)",
     "8.1.5.4": "安全管理中心 / 集中管控 (centralised control)",
     "8.1.10": "安全运维管理 / 配置管理 (configuration management)",
-    "isolation": "涉密网络物理隔离 / 区域隔离 (保密法, 中办发〔2002〕17号: intranet isolation, zone separation)",
 }
 
 

@@ -213,9 +213,13 @@ def read_signed(path: Path, trusted: list[Ed25519PublicKey]) -> ImportedIdentiti
 
 
 def import_file(
-    path: Path, imports_dir: Path, trusted: list[Ed25519PublicKey], local_network: str
+    path: Path, imports_dir: Path, trusted: list[Ed25519PublicKey], local_network: str | None
 ) -> Path:
-    """Verify ``path`` and keep it read-only in ``imports_dir``; returns where it is kept."""
+    """Verify ``path`` and keep it read-only in ``imports_dir``; returns where it is kept.
+
+    ``local_network`` is the network this instance watches (None when it sees both, as
+    the lab does); a snapshot of that same network is refused.
+    """
     imported = read_signed(path, trusted)
     if imported.network == local_network:
         raise SnapshotError(
