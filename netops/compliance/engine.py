@@ -52,6 +52,9 @@ class ComplianceRun:
 
     def to_json(self, include_pass: bool = False) -> dict[str, Any]:
         shown = [f for f in self.findings if include_pass or f.verdict != "PASS"]
+        per_check: dict[str, Counter[str]] = {}
+        for (check_id, _severity, verdict), n in self.counts().items():
+            per_check.setdefault(check_id, Counter())[verdict] += n
         return {
             "network": self.network,
             "protection_level": self.level,
@@ -62,11 +65,7 @@ class ComplianceRun:
             "collected_to": self.collected_to.isoformat() if self.collected_to else None,
             "summary": dict(sorted(self.verdicts().items())),
             "checks": {
-                cid: {
-                    "title": info.title,
-                    "clause": info.clause,
-                    **{v: n for (c, _s, v), n in self.counts().items() if c == cid},
-                }
+                cid: {"title": info.title, "clause": info.clause, **per_check.get(cid, {})}
                 for cid, info in CATALOGUE.items()
             },
             "findings": [f.model_dump(mode="json") for f in shown],
