@@ -68,6 +68,10 @@ class LabError(NetopsError):
     """The lab could not be started, found or changed."""
 
 
+class HistoryError(NetopsError):
+    """The config backup history (a git repository) could not be read or written."""
+
+
 class SnapshotError(NetopsError):
     """A records snapshot or an identity snapshot is unreadable, invalid or not trusted."""
 

@@ -42,8 +42,22 @@ class SnmpSettings(_Section):
 class SshSettings(_Section):
     """How SSH sessions behave."""
 
-    timeout: float = Field(20.0, gt=0, description="Seconds to connect and per command")
+    timeout: float = Field(20.0, gt=0, description="Seconds to connect and log in")
+    command_timeout: float = Field(
+        120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
+    )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+
+
+class BackupSettings(_Section):
+    """How config backups behave (where: ``backup_dir``)."""
+
+    author_name: str = Field("netops", description="Author of the history's commits")
+    author_email: str = Field("netops@localhost", description="Author e-mail of the commits")
+    git: str = Field("git", description="The git executable")
+    store_config_records: bool = Field(
+        True, description="Also keep each masked config as the device's latest 'config' record"
+    )
 
 
 class ComplianceSettings(_Section):
@@ -172,6 +186,7 @@ class Settings(BaseSettings):
     playbooks_dir: Path = Field(Path("playbooks"), description="Playbooks folder")
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
+    backups: BackupSettings = Field(default_factory=BackupSettings)
     compliance: ComplianceSettings = Field(default_factory=ComplianceSettings)
 
     @property

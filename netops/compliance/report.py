@@ -97,12 +97,13 @@ pre { margin: 0; white-space: pre-wrap; font-family: "DejaVu Sans Mono", monospa
 {% endfor %}
 {% endfor %}
 
-<h2 id="waivers">豁免 Waivers</h2>
+<section id="waivers"><h2>豁免 Waivers</h2>
 {% if waivers %}
 <table><tr><th>Check</th><th>Target</th><th>Reason</th><th>Owner</th><th>Expires</th><th>Status</th></tr>
 {% for w, status in waivers %}<tr><td>{{ w.check_id }}</td><td>{{ w.target }}</td><td>{{ w.reason }}</td><td>{{ w.owner }}</td><td>{{ w.expires|ts }}</td><td>{{ status }}</td></tr>{% endfor %}
 </table>
 {% else %}<p>No waivers.</p>{% endif %}
+</section>
 
 <h2 id="imports">导入的身份快照 Imported identity snapshots (IS-02)</h2>
 {% if run.identity_imports %}

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from synthetic import NOW, build_snapshot  # noqa: E402
-
-from netops.compliance import Snapshot, run_checks  # noqa: E402
-from netops.inventory import Inventory  # noqa: E402
-from netops.models import Finding  # noqa: E402
-from netops.settings import ComplianceSettings  # noqa: E402
-
-Run = Callable[..., list[Finding]]
+from netops.compliance import Snapshot, run_checks
+from netops.inventory import Inventory
+from netops.models import Finding
+from netops.settings import ComplianceSettings
+from tests.compliance.helpers import Run
+from tests.compliance.synthetic import NOW, build_snapshot
 
 
 @pytest.fixture(scope="session")
@@ -45,49 +37,8 @@ def run(reference: Inventory) -> Run:
         inventory: Inventory | None = None,
         settings: ComplianceSettings | None = None,
     ) -> list[Finding]:
-        result = run_checks(
-            inventory or reference, snap, settings, now=NOW, only=check_ids or None
-        )
+        result = run_checks(inventory or reference, snap, settings, now=NOW, only=check_ids or None)
         assert not result.errors, result.errors
         return result.findings
 
     return _run
-
-
-def by_target(findings: Iterable[Finding]) -> dict[tuple[str, str], Finding]:
-    return {(f.check_id, f.target): f for f in findings}
-
-
-def failing(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.verdict == "FAIL"]
-
-
-def edit_config(snap: Snapshot, device: str, edit: Callable[[str], str]) -> None:
-    """Replace a device's running configuration by ``edit(old text)`` (which must change it)."""
-    from netops.models import RunningConfig
-
-    rs = snap.get("config", device)
-    assert rs is not None
-    old = rs.records[0]
-    assert isinstance(old, RunningConfig)
-    text = edit(old.text)
-    assert text != old.text, "the edit changed nothing"
-    snap.add(device, "config", [old.model_copy(update={"text": text})], rs.collected_at, rs.source)
-
-
-def append(snap: Snapshot, device: str, kind: str, *records: object) -> None:
-    rs = snap.get(kind, device)
-    assert rs is not None
-    snap.add(device, kind, [*rs.records, *records], rs.collected_at, rs.source)  # type: ignore[list-item]
-
-
-def replace(snap: Snapshot, device: str, kind: str, *records: object) -> None:
-    rs = snap.get(kind, device)
-    assert rs is not None
-    snap.add(device, kind, list(records), rs.collected_at, rs.source)  # type: ignore[arg-type]
-
-
-def one(findings: Iterable[Finding], target: str) -> Finding:
-    hits = [f for f in findings if f.target == target]
-    assert len(hits) == 1, f"{len(hits)} findings for {target}: {[f.summary for f in hits]}"
-    return hits[0]

@@ -119,7 +119,13 @@ def vrp_config(inv: Inventory, d: Device, access_ports: list[str], usg: bool = F
             out.append(f" ip address {iface.address.ip} {iface.address.netmask}")
         out.append("#")
     for port in access_ports:
-        out += [f"interface {port}", " port link-type access", " port default vlan 10", " dot1x enable", "#"]
+        out += [
+            f"interface {port}",
+            " port link-type access",
+            " port default vlan 10",
+            " dot1x enable",
+            "#",
+        ]
     out += ["interface GigabitEthernet0/0/24", " port link-type access", " shutdown", "#"]
     if usg:
         out += _usg_policy(inv)
@@ -194,7 +200,13 @@ def comware_config(inv: Inventory, d: Device, access_ports: list[str]) -> str:
         "#",
     ]
     for port in access_ports:
-        out += [f"interface {port}", " port link-mode bridge", " port access vlan 10", " dot1x", "#"]
+        out += [
+            f"interface {port}",
+            " port link-mode bridge",
+            " port access vlan 10",
+            " dot1x",
+            "#",
+        ]
     out += ["interface GigabitEthernet1/0/24", " port link-mode bridge", " shutdown", "#"]
     if inv.network_of(d) == "intranet":
         zone = next(z for z in inv.zones if z.kind is ZoneKind.INTRANET).prefixes[0]
@@ -262,7 +274,13 @@ def ios_config(inv: Inventory, d: Device, access_ports: list[str]) -> str:
         "!",
     ]
     for port in access_ports:
-        out += [f"interface {port}", " switchport mode access", " switchport access vlan 10", " authentication port-control auto", "!"]
+        out += [
+            f"interface {port}",
+            " switchport mode access",
+            " switchport access vlan 10",
+            " authentication port-control auto",
+            "!",
+        ]
     out += [
         "interface GigabitEthernet1/0/24",
         " switchport mode access",
@@ -315,7 +333,9 @@ def config_of(inv: Inventory, d: Device) -> str | None:
 # -- the snapshot ------------------------------------------------------------------------------
 def build_snapshot(inv: Inventory, *, configs: bool = True) -> Snapshot:
     snap = Snapshot(taken_at=NOW)
-    firewalls = [d for d in inv.devices if d.role is Role.FIREWALL and inv.network_of(d) == "extranet"]
+    firewalls = [
+        d for d in inv.devices if d.role is Role.FIREWALL and inv.network_of(d) == "extranet"
+    ]
     edge_fw = {}  # PE -> its firewall (the one cabled to it)
     for link in inv.links:
         a, b = inv.device_by_name[link.a.device], inv.device_by_name[link.b.device]
@@ -326,65 +346,318 @@ def build_snapshot(inv: Inventory, *, configs: bool = True) -> Snapshot:
     for d in inv.devices:
         name = d.name
         snmp = "snmp"
-        snap.add(name, "system", [SystemInfo(device=name, sys_name=name, sys_descr=f"{d.platform.value} {d.model}", uptime_seconds=90 * 86400.0, chassis_id=mac_of(name), serial=f"SN{hashlib.sha1(name.encode()).hexdigest()[:12].upper()}")], COLLECTED, snmp)
-        snap.add(name, "version", [DeviceVersion(device=name, vendor=d.platform.value.split("_")[0], os=d.platform.value, version="V200R021C10SPC600", model=d.model)], COLLECTED, "ssh")
-        ifaces = [Interface(device=name, name="mgmt", admin_status="up", oper_status="up", mac=mac_of(name, "mgmt"), addresses=(f"{d.mgmt_address}/24",), vrf="ZW_MGMT" if inv.vrfs_on(name) else None, speed_bps=10**9, in_bps=1e6, out_bps=1e6)]
+        snap.add(
+            name,
+            "system",
+            [
+                SystemInfo(
+                    device=name,
+                    sys_name=name,
+                    sys_descr=f"{d.platform.value} {d.model}",
+                    uptime_seconds=90 * 86400.0,
+                    chassis_id=mac_of(name),
+                    serial=f"SN{hashlib.sha1(name.encode()).hexdigest()[:12].upper()}",
+                )
+            ],
+            COLLECTED,
+            snmp,
+        )
+        snap.add(
+            name,
+            "version",
+            [
+                DeviceVersion(
+                    device=name,
+                    vendor=d.platform.value.split("_")[0],
+                    os=d.platform.value,
+                    version="V200R021C10SPC600",
+                    model=d.model,
+                )
+            ],
+            COLLECTED,
+            "ssh",
+        )
+        ifaces = [
+            Interface(
+                device=name,
+                name="mgmt",
+                admin_status="up",
+                oper_status="up",
+                mac=mac_of(name, "mgmt"),
+                addresses=(f"{d.mgmt_address}/24",),
+                vrf="ZW_MGMT" if inv.vrfs_on(name) else None,
+                speed_bps=10**9,
+                in_bps=1e6,
+                out_bps=1e6,
+            )
+        ]
         for link in inv.links_of(name):
             end = link.a if link.a.device == name else link.b
-            ifaces.append(Interface(device=name, name=end.interface, admin_status="up", oper_status="up", mac=mac_of(name, end.interface), speed_bps=10**9, in_bps=2e7, out_bps=3e7))
+            ifaces.append(
+                Interface(
+                    device=name,
+                    name=end.interface,
+                    admin_status="up",
+                    oper_status="up",
+                    mac=mac_of(name, end.interface),
+                    speed_bps=10**9,
+                    in_bps=2e7,
+                    out_bps=3e7,
+                )
+            )
         for iface in d.interfaces:
             if iface.address:
-                ifaces.append(Interface(device=name, name=iface.name, admin_status="up", oper_status="up", mac=mac_of(name, iface.name), addresses=(str(iface.address),), vrf=iface.vrf))
+                ifaces.append(
+                    Interface(
+                        device=name,
+                        name=iface.name,
+                        admin_status="up",
+                        oper_status="up",
+                        mac=mac_of(name, iface.name),
+                        addresses=(str(iface.address),),
+                        vrf=iface.vrf,
+                    )
+                )
         snap.add(name, "interface", ifaces, COLLECTED, snmp)
-        snap.add(name, "health", [EntityHealth(device=name, cpu_percent=20.0, memory_percent=40.0, temperature_celsius=40.0)], COLLECTED, snmp)
+        snap.add(
+            name,
+            "health",
+            [
+                EntityHealth(
+                    device=name, cpu_percent=20.0, memory_percent=40.0, temperature_celsius=40.0
+                )
+            ],
+            COLLECTED,
+            snmp,
+        )
         lldp = []
         for link in inv.links_of(name):
             mine, theirs = (link.a, link.b) if link.a.device == name else (link.b, link.a)
             peer = inv.device_by_name[theirs.device]
-            lldp.append(LldpNeighbor(device=name, local_interface=mine.interface, remote_chassis_id=mac_of(peer.name), remote_port_id=theirs.interface, remote_system_name=peer.name, remote_mgmt_address=str(peer.mgmt_address)))
+            lldp.append(
+                LldpNeighbor(
+                    device=name,
+                    local_interface=mine.interface,
+                    remote_chassis_id=mac_of(peer.name),
+                    remote_port_id=theirs.interface,
+                    remote_system_name=peer.name,
+                    remote_mgmt_address=str(peer.mgmt_address),
+                )
+            )
         snap.add(name, "lldp", lldp, COLLECTED, snmp)
-        routes: list[Route] = [Route(device=name, vrf=ifaces[0].vrf, prefix=str(IPv4Interface(f"{d.mgmt_address}/24").network), protocol="direct", interface="mgmt")]
-        arp: list[ArpEntry] = [ArpEntry(device=name, ip=str(d.mgmt_address), mac=mac_of(name, "mgmt"), interface="mgmt", vrf=ifaces[0].vrf, entry_type="interface")]
+        routes: list[Route] = [
+            Route(
+                device=name,
+                vrf=ifaces[0].vrf,
+                prefix=str(IPv4Interface(f"{d.mgmt_address}/24").network),
+                protocol="direct",
+                interface="mgmt",
+            )
+        ]
+        arp: list[ArpEntry] = [
+            ArpEntry(
+                device=name,
+                ip=str(d.mgmt_address),
+                mac=mac_of(name, "mgmt"),
+                interface="mgmt",
+                vrf=ifaces[0].vrf,
+                entry_type="interface",
+            )
+        ]
         if inv.network_of(d) == "intranet":
             zone = next(z for z in inv.zones if z.kind is ZoneKind.INTRANET).prefixes[0]
             gw = IPv4Network(f"{d.mgmt_address}/24", strict=False).network_address + 1
             if str(gw) != str(d.mgmt_address):
-                routes.append(Route(device=name, prefix=str(zone), next_hop=str(gw), protocol="static", interface="mgmt"))
+                routes.append(
+                    Route(
+                        device=name,
+                        prefix=str(zone),
+                        next_hop=str(gw),
+                        protocol="static",
+                        interface="mgmt",
+                    )
+                )
         for iface in d.interfaces:
             if iface.vrf and iface.address:
-                routes.append(Route(device=name, vrf=iface.vrf, prefix=str(iface.address.network), protocol="direct", interface=iface.name))
+                routes.append(
+                    Route(
+                        device=name,
+                        vrf=iface.vrf,
+                        prefix=str(iface.address.network),
+                        protocol="direct",
+                        interface=iface.name,
+                    )
+                )
                 zone = inv.zone_by_name[inv.vrf_by_name[iface.vrf].zone]
                 if zone.kind in (ZoneKind.PUBLIC, ZoneKind.DEDICATED) and name in edge_fw:
                     nh = str(iface.address.network.network_address + 254)
-                    routes.append(Route(device=name, vrf=iface.vrf, prefix="0.0.0.0/0", next_hop=nh, protocol="static", interface=iface.name, preference=60))
-                    arp.append(ArpEntry(device=name, ip=nh, mac=mac_of(edge_fw[name].name), interface=iface.name, vrf=iface.vrf, entry_type="dynamic"))
+                    routes.append(
+                        Route(
+                            device=name,
+                            vrf=iface.vrf,
+                            prefix="0.0.0.0/0",
+                            next_hop=nh,
+                            protocol="static",
+                            interface=iface.name,
+                            preference=60,
+                        )
+                    )
+                    arp.append(
+                        ArpEntry(
+                            device=name,
+                            ip=nh,
+                            mac=mac_of(edge_fw[name].name),
+                            interface=iface.name,
+                            vrf=iface.vrf,
+                            entry_type="dynamic",
+                        )
+                    )
         snap.add(name, "route", routes, COLLECTED, snmp)
         snap.add(name, "arp", arp, COLLECTED, snmp)
         vrfs = inv.vrfs_on(name)
         if vrfs:
-            snap.add(name, "vrf", [Vrf(device=name, name=v.name, rd=v.rd, import_targets=v.import_targets, export_targets=v.export_targets, interfaces=tuple(i.name for i in d.interfaces if i.vrf == v.name)) for v in vrfs], COLLECTED, "ssh")
+            snap.add(
+                name,
+                "vrf",
+                [
+                    Vrf(
+                        device=name,
+                        name=v.name,
+                        rd=v.rd,
+                        import_targets=v.import_targets,
+                        export_targets=v.export_targets,
+                        interfaces=tuple(i.name for i in d.interfaces if i.vrf == v.name),
+                    )
+                    for v in vrfs
+                ],
+                COLLECTED,
+                "ssh",
+            )
         if configs:
             text = config_of(inv, d)
             if text is not None:
-                snap.add(name, "config", [RunningConfig(device=name, text=text, saved_differs=False)], COLLECTED, "ssh")
-                snap.add(name, "ntp", [NtpStatus(device=name, synchronized=True, stratum=3, reference=services(inv, d)["ntp"])], COLLECTED, "ssh")
-        snap.add(name, "config_backup", [ConfigBackupStatus(device=name, last_attempt=NOW - timedelta(hours=2), last_success=NOW - timedelta(hours=2), revision="abc123")], NOW - timedelta(hours=2), "ssh")
+                snap.add(
+                    name,
+                    "config",
+                    [RunningConfig(device=name, text=text, saved_differs=False)],
+                    COLLECTED,
+                    "ssh",
+                )
+                snap.add(
+                    name,
+                    "ntp",
+                    [
+                        NtpStatus(
+                            device=name,
+                            synchronized=True,
+                            stratum=3,
+                            reference=services(inv, d)["ntp"],
+                        )
+                    ],
+                    COLLECTED,
+                    "ssh",
+                )
+        snap.add(
+            name,
+            "config_backup",
+            [
+                ConfigBackupStatus(
+                    device=name,
+                    last_attempt=NOW - timedelta(hours=2),
+                    last_success=NOW - timedelta(hours=2),
+                    revision="abc123",
+                )
+            ],
+            NOW - timedelta(hours=2),
+            "ssh",
+        )
         for transport in ("snmp", "ssh"):
-            snap.add_poll(PollResult(device=name, transport=transport, ok=True, started_at=COLLECTED, duration_seconds=0.4))
+            snap.add_poll(
+                PollResult(
+                    device=name,
+                    transport=transport,
+                    ok=True,
+                    started_at=COLLECTED,
+                    duration_seconds=0.4,
+                )
+            )
     for fw in firewalls:
         if configs:
             continue  # rules come from the USG configuration
-        snap.add(fw.name, "firewall_rule", [FirewallRule(device=fw.name, name="deny_all", position=1, action="deny")], COLLECTED, "ssh")
+        snap.add(
+            fw.name,
+            "firewall_rule",
+            [FirewallRule(device=fw.name, name="deny_all", position=1, action="deny")],
+            COLLECTED,
+            "ssh",
+        )
     for pair in inv.ha_pairs:
         if pair.kind.value == "firewall":
             for i, member in enumerate(pair.members):
-                snap.add(member, "ha_state", [HaState(device=member, mechanism="hrp", role="active" if i == 0 else "standby", peer_role="standby" if i == 0 else "active", peer_reachable=True)], COLLECTED, "ssh")
+                snap.add(
+                    member,
+                    "ha_state",
+                    [
+                        HaState(
+                            device=member,
+                            mechanism="hrp",
+                            role="active" if i == 0 else "standby",
+                            peer_role="standby" if i == 0 else "active",
+                            peer_reachable=True,
+                        )
+                    ],
+                    COLLECTED,
+                    "ssh",
+                )
         if pair.kind.value == "database":
             a, b = pair.members
-            snap.add(a, "db_node", [DbNodeStatus(device=a, engine="postgresql", reachable=True, role="primary")], COLLECTED, "sql")
-            snap.add(b, "db_node", [DbNodeStatus(device=b, engine="postgresql", reachable=True, role="standby", receiver_status="streaming", lag_seconds=0.1)], COLLECTED, "sql")
-            snap.add(pair.name, "db_backup", [
-                DbBackup(device=pair.name, tool="pgbackrest", label="20261122-010000F", trigger="automatic", backup_type="full", finished_at=NOW - timedelta(hours=7), size_bytes=10**8),
-                DbBackup(device=pair.name, tool="pgbackrest", label="20261120-090000F", trigger="manual", backup_type="full", finished_at=NOW - timedelta(days=2), size_bytes=10**8),
-            ], COLLECTED, "sql")
+            snap.add(
+                a,
+                "db_node",
+                [DbNodeStatus(device=a, engine="postgresql", reachable=True, role="primary")],
+                COLLECTED,
+                "sql",
+            )
+            snap.add(
+                b,
+                "db_node",
+                [
+                    DbNodeStatus(
+                        device=b,
+                        engine="postgresql",
+                        reachable=True,
+                        role="standby",
+                        receiver_status="streaming",
+                        lag_seconds=0.1,
+                    )
+                ],
+                COLLECTED,
+                "sql",
+            )
+            snap.add(
+                pair.name,
+                "db_backup",
+                [
+                    DbBackup(
+                        device=pair.name,
+                        tool="pgbackrest",
+                        label="20261122-010000F",
+                        trigger="automatic",
+                        backup_type="full",
+                        finished_at=NOW - timedelta(hours=7),
+                        size_bytes=10**8,
+                    ),
+                    DbBackup(
+                        device=pair.name,
+                        tool="pgbackrest",
+                        label="20261120-090000F",
+                        trigger="manual",
+                        backup_type="full",
+                        finished_at=NOW - timedelta(days=2),
+                        size_bytes=10**8,
+                    ),
+                ],
+                COLLECTED,
+                "sql",
+            )
     return snap

@@ -21,7 +21,9 @@ def test_every_id_is_documented_and_every_documented_id_exists() -> None:
     assert len(documented) == len(set(documented)), "an ID is documented twice"
     assert set(documented) == set(CATALOGUE)
     for check_id, title in headings:
-        assert title == CATALOGUE[check_id].title, f"{check_id}: doc title differs from the catalogue"
+        assert title == CATALOGUE[check_id].title, (
+            f"{check_id}: doc title differs from the catalogue"
+        )
 
 
 def test_ids_are_stable_in_form_and_clauses_known() -> None:

@@ -7,14 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import edit_config
-from synthetic import build_snapshot
 from typer.testing import CliRunner
 
 from netops.cli.main import app
 from netops.compliance import Snapshot
 from netops.inventory import Inventory
 from netops.models import ArpEntry
+from tests.compliance.helpers import edit_config
+from tests.compliance.synthetic import build_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -33,7 +33,9 @@ def snap_file(clean: Snapshot, tmp_path: Path) -> Path:
 
 
 def test_check_clean_snapshot_exits_zero_with_json(snap_file: Path) -> None:
-    code, out = invoke("check", "--json", "--snapshot", str(snap_file), "-i", str(ROOT / "inventory/district"))
+    code, out = invoke(
+        "check", "--json", "--snapshot", str(snap_file), "-i", str(ROOT / "inventory/district")
+    )
     data = json.loads(out)
     assert code == 0, out[-2000:]
     assert data["summary"].get("FAIL", 0) == 0 and data["protection_level"] == 3
@@ -42,17 +44,34 @@ def test_check_clean_snapshot_exits_zero_with_json(snap_file: Path) -> None:
 
 
 def test_check_fails_on_a_fault_and_respects_fail_on(clean: Snapshot, tmp_path: Path) -> None:
-    edit_config(clean, "acc-jiefang-01", lambda t: t.replace("undo ftp server enable", "ftp server enable"))  # MG-12: warning
+    edit_config(
+        clean, "acc-jiefang-01", lambda t: t.replace("undo ftp server enable", "ftp server enable")
+    )  # MG-12: warning
     path = tmp_path / "s.json"
     clean.save(path)
     inv = str(ROOT / "inventory/district")
     code, out = invoke("check", "--json", "--snapshot", str(path), "-i", inv)
     assert code == 1
     bad = [f for f in json.loads(out)["findings"] if f["verdict"] == "FAIL"]
-    assert [(f["check_id"], f["severity"], f["devices"]) for f in bad] == [("MG-12", "warning", ["acc-jiefang-01"])]
-    assert bad[0]["evidence"][0]["text"] == "ftp server enable" and bad[0]["evidence"][0]["collected_at"]
-    assert invoke("check", "--snapshot", str(path), "-i", inv, "--only", "MG-12", "--fail-on", "major")[0] == 0
-    assert invoke("check", "--snapshot", str(path), "-i", inv, "--only", "MG-12", "--fail-on", "warning")[0] == 1
+    assert [(f["check_id"], f["severity"], f["devices"]) for f in bad] == [
+        ("MG-12", "warning", ["acc-jiefang-01"])
+    ]
+    assert (
+        bad[0]["evidence"][0]["text"] == "ftp server enable"
+        and bad[0]["evidence"][0]["collected_at"]
+    )
+    assert (
+        invoke(
+            "check", "--snapshot", str(path), "-i", inv, "--only", "MG-12", "--fail-on", "major"
+        )[0]
+        == 0
+    )
+    assert (
+        invoke(
+            "check", "--snapshot", str(path), "-i", inv, "--only", "MG-12", "--fail-on", "warning"
+        )[0]
+        == 1
+    )
     assert invoke("check", "--snapshot", str(path), "-i", inv, "--fail-on", "bogus")[0] == 2
 
 
@@ -72,14 +91,20 @@ def test_history_records_first_seen_and_resolution(clean: Snapshot, tmp_path: Pa
         history = FindingHistory(store)
         [tracked] = [t for t in history.open_findings() if t.finding.target == "core-1"]
         assert tracked.first_seen < tracked.last_seen and tracked.resolved_at is None
-        edit_config(clean, "core-1", lambda t: t.replace("ftp server enable", "undo ftp server enable"))
+        edit_config(
+            clean, "core-1", lambda t: t.replace("ftp server enable", "undo ftp server enable")
+        )
         good = tmp_path / "good.json"
         clean.save(good)
         invoke("check", "--snapshot", str(good), "-i", inv, "--record", "--only", "MG-12")
         [episode] = history.history("MG-12", "core-1")
         assert episode.resolved_at is not None
         run = history.latest_run()
-        assert run is not None and ("MG-12", "info", "PASS", 1) not in run.counts and run.checks == ["MG-12"]
+        assert (
+            run is not None
+            and ("MG-12", "info", "PASS", 1) not in run.counts
+            and run.checks == ["MG-12"]
+        )
     finally:
         store.close()
 
@@ -98,16 +123,31 @@ def _intranet_inventory(tmp_path: Path) -> Path:
     return out
 
 
-def test_two_instances_identity_exchange(reference: Inventory, clean: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_instances_identity_exchange(
+    reference: Inventory, clean: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ext = tmp_path / "ext.json"
-    Snapshot(sets=[s for s in clean.sets if not s.device.startswith("in-")], taken_at=clean.taken_at).save(ext)
-    intranet = Snapshot(sets=[s for s in clean.sets if s.device.startswith("in-")], taken_at=clean.taken_at)
-    from synthetic import mac_of
+    Snapshot(
+        sets=[s for s in clean.sets if not s.device.startswith("in-")], taken_at=clean.taken_at
+    ).save(ext)
+    intranet = Snapshot(
+        sets=[s for s in clean.sets if s.device.startswith("in-")], taken_at=clean.taken_at
+    )
+    from tests.compliance.synthetic import mac_of
 
     # a machine that moved from the extranet into the intranet: its MAC now in intranet ARP
     rs = intranet.get("arp", "in-acc-2")
     assert rs is not None
-    intranet.add("in-acc-2", "arp", [*rs.records, ArpEntry(device="in-acc-2", ip="172.16.16.77", mac=mac_of("dc-app-1", "mgmt"))], rs.collected_at, rs.source)
+    intranet.add(
+        "in-acc-2",
+        "arp",
+        [
+            *rs.records,
+            ArpEntry(device="in-acc-2", ip="172.16.16.77", mac=mac_of("dc-app-1", "mgmt")),
+        ],
+        rs.collected_at,
+        rs.source,
+    )
     intr = tmp_path / "intr.json"
     intranet.save(intr)
     keys = tmp_path / "ext-signer"
@@ -115,14 +155,30 @@ def test_two_instances_identity_exchange(reference: Inventory, clean: Snapshot, 
     assert (keys.with_suffix(".key").stat().st_mode & 0o777) == 0o600
     monkeypatch.setenv("NETOPS_COMPLIANCE__SIGNING_KEY", str(keys.with_suffix(".key")))
     signed = tmp_path / "identities.json"
-    code, _ = invoke("snapshot", "export", "--out", str(signed), "--snapshot", str(ext), "-i", str(ROOT / "inventory/district"))
+    code, _ = invoke(
+        "snapshot",
+        "export",
+        "--out",
+        str(signed),
+        "--snapshot",
+        str(ext),
+        "-i",
+        str(ROOT / "inventory/district"),
+    )
     assert code == 0
     document = json.loads(signed.read_text())
-    assert {s["kind"] for s in document["payload"]["sightings"]} == {"chassis_id", "serial", "mac", "address"}
+    assert {s["kind"] for s in document["payload"]["sightings"]} == {
+        "chassis_id",
+        "serial",
+        "mac",
+        "address",
+    }
     assert not any(s["device"].startswith("in-") for s in document["payload"]["sightings"])
     # the intranet instance trusts the extranet's public key only
     monkeypatch.delenv("NETOPS_COMPLIANCE__SIGNING_KEY")
-    monkeypatch.setenv("NETOPS_COMPLIANCE__TRUSTED_KEYS", json.dumps([str(keys.with_suffix(".pub"))]))
+    monkeypatch.setenv(
+        "NETOPS_COMPLIANCE__TRUSTED_KEYS", json.dumps([str(keys.with_suffix(".pub"))])
+    )
     inv = str(_intranet_inventory(tmp_path))
     code, out = invoke("check", "--json", "--only", "IS-02", "--snapshot", str(intr), "-i", inv)
     assert json.loads(out)["findings"][0]["verdict"] == "NEEDS_EVIDENCE"  # nothing imported yet
@@ -137,24 +193,49 @@ def test_two_instances_identity_exchange(reference: Inventory, clean: Snapshot, 
     assert invoke("snapshot", "import", str(signed), "-i", inv)[0] == 0
     code, out = invoke("check", "--json", "--only", "IS-02", "--snapshot", str(intr), "-i", inv)
     [finding] = json.loads(out)["findings"]
-    assert code == 1 and finding["verdict"] == "FAIL" and set(finding["devices"]) == {"in-acc-2", "dc-app-1"}
+    assert (
+        code == 1
+        and finding["verdict"] == "FAIL"
+        and set(finding["devices"]) == {"in-acc-2", "dc-app-1"}
+    )
     assert any(e["source"].startswith("import:") for e in finding["evidence"])
     assert json.loads(invoke("snapshot", "imports", "--json")[1])[0]["network"] == "extranet"
 
 
-def test_export_refuses_the_intranet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snap_file: Path) -> None:
+def test_export_refuses_the_intranet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snap_file: Path
+) -> None:
     from netops.errors import SnapshotError
 
     keys = tmp_path / "k"
     invoke("snapshot", "keygen", "--out", str(keys))
     monkeypatch.setenv("NETOPS_COMPLIANCE__SIGNING_KEY", str(keys.with_suffix(".key")))
     with pytest.raises(SnapshotError, match="nothing is exported from the intranet"):
-        invoke("snapshot", "export", "--out", str(tmp_path / "x.json"), "--network", "intranet", "--snapshot", str(snap_file), "-i", str(ROOT / "inventory/district"))
+        invoke(
+            "snapshot",
+            "export",
+            "--out",
+            str(tmp_path / "x.json"),
+            "--network",
+            "intranet",
+            "--snapshot",
+            str(snap_file),
+            "-i",
+            str(ROOT / "inventory/district"),
+        )
 
 
 def test_report_writes_html(snap_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    code, _ = invoke("report", "--html", str(out), "--snapshot", str(snap_file), "-i", str(ROOT / "inventory/district"))
+    code, _ = invoke(
+        "report",
+        "--html",
+        str(out),
+        "--snapshot",
+        str(snap_file),
+        "-i",
+        str(ROOT / "inventory/district"),
+    )
     assert code == 0 and "IS-01" in out.read_text(encoding="utf-8")
 
 
@@ -165,7 +246,11 @@ def test_snapshot_save_from_store(reference: Inventory, tmp_path: Path) -> None:
     snap = build_snapshot(reference)
     store = Store.from_settings(load_settings())
     try:
-        store.save_many((rs.device, rs.kind, rs.records, rs.collected_at, rs.source) for rs in snap.sets if rs.device.startswith("in-"))
+        store.save_many(
+            (rs.device, rs.kind, rs.records, rs.collected_at, rs.source)
+            for rs in snap.sets
+            if rs.device.startswith("in-")
+        )
     finally:
         store.close()
     out = tmp_path / "saved.json"

@@ -80,7 +80,10 @@ def test_vrp_compliant_facts() -> None:
     assert f.telnet_server is False
     vty = f.vtys[0]
     assert (vty.protocols, vty.acl, vty.idle_seconds) == (frozenset({"ssh"}), "2001", 600)
-    assert vty.acl_line is not None and vty.acl_line.context() == "user-interface vty 0 4\n acl 2001 inbound"
+    assert (
+        vty.acl_line is not None
+        and vty.acl_line.context() == "user-interface vty 0 4\n acl 2001 inbound"
+    )
     rule = f.acls["2001"].rules[0]
     assert (rule.action, rule.source) == ("permit", IPv4Network("10.250.2.0/28"))
     assert f.login_lockout is True and f.login_attempts == 3
@@ -88,7 +91,9 @@ def test_vrp_compliant_facts() -> None:
     assert [(u.name, u.storage, u.level) for u in f.users] == [("ops01", "irreversible", 3)]
     assert f.snmp.versions == frozenset({"v3"}) and f.snmp.groups[0].security == "privacy"
     assert f.snmp.groups[0].acl == "2002" and not f.snmp.communities
-    assert [(str(h.address), h.vrf) for h in f.loghosts] == [("10.250.1.10", "MGMT")]  # not "source"
+    assert [(str(h.address), h.vrf) for h in f.loghosts] == [
+        ("10.250.1.10", "MGMT")
+    ]  # not "source"
     assert [(str(s.address), s.vrf) for s in f.ntp_servers] == [("10.250.1.20", "MGMT")]
     vpn = f.vpn_instances["ZW_PUBLIC"]
     assert vpn.rd == "65000:10"
@@ -178,13 +183,20 @@ def test_comware_facts() -> None:
         ("permit", IPv4Network("10.250.1.0/24")),
         ("permit", None),
     ]
-    assert [(u.name, u.storage, u.role) for u in f.users] == [("admin", "reversible", "network-admin")]
+    assert [(u.name, u.storage, u.role) for u in f.users] == [
+        ("admin", "reversible", "network-admin")
+    ]
     # the one-space-indented top-level route after a '#' is not a child of the interface
     assert [(r.vrf, r.next_hop_vrf) for r in f.static_routes] == [("ZW_PUBLIC", "ZW_INTERNET")]
-    assert [x.text for x in f.route_leak_lines] == ["route-replicate from vpn-instance ZW_INTERNET protocol direct"]
+    assert [x.text for x in f.route_leak_lines] == [
+        "route-replicate from vpn-instance ZW_INTERNET protocol direct"
+    ]
     assert [(c.name, c.acl) for c in f.snmp.communities] == [("public", "2000")]
     ports = {i.name: (i.mode, bool(i.nac_lines)) for i in f.interfaces}
-    assert ports == {"GigabitEthernet1/0/5": ("access", False), "GigabitEthernet1/0/6": ("access", True)}
+    assert ports == {
+        "GigabitEthernet1/0/5": ("access", False),
+        "GigabitEthernet1/0/6": ("access", True),
+    }
 
 
 IOS = """\
@@ -234,13 +246,24 @@ end
 def test_ios_facts() -> None:
     f = parse_config("cisco_ios", IOS)
     assert f is not None
-    assert [(u.name, u.storage, u.level) for u in f.users] == [("admin", "reversible", 15), ("ops01", "irreversible", 5)]
+    assert [(u.name, u.storage, u.level) for u in f.users] == [
+        ("admin", "reversible", 15),
+        ("ops01", "irreversible", 5),
+    ]
     assert f.enable_secret_lines[0][0] == "reversible"
     assert f.aaa_login_uses_central
     assert [x.text for x in f.http_plain_lines] == ["ip http server"]
-    assert [(r.vrf, r.next_hop_vrf, str(r.next_hop)) for r in f.static_routes] == [("ZW_PUBLIC", "public", "203.0.113.1")]
-    assert [(r.action, r.source) for r in f.acls["10"].rules] == [("permit", IPv4Network("10.250.2.0/24")), ("permit", None)]
-    assert [(c.name, c.access, c.acl) for c in f.snmp.communities] == [("public", "read", "10"), ("s3cret", "write", None)]
+    assert [(r.vrf, r.next_hop_vrf, str(r.next_hop)) for r in f.static_routes] == [
+        ("ZW_PUBLIC", "public", "203.0.113.1")
+    ]
+    assert [(r.action, r.source) for r in f.acls["10"].rules] == [
+        ("permit", IPv4Network("10.250.2.0/24")),
+        ("permit", None),
+    ]
+    assert [(c.name, c.access, c.acl) for c in f.snmp.communities] == [
+        ("public", "read", "10"),
+        ("s3cret", "write", None),
+    ]
     assert f.snmp.groups[0].security == "auth"
     assert [(h.address, h.vrf) for h in f.loghosts] == [(IPv4Address("10.250.1.10"), "MGMT")]
     assert [(s.address, s.vrf) for s in f.ntp_servers] == [(IPv4Address("10.250.1.20"), "MGMT")]
@@ -275,7 +298,12 @@ def test_usg_security_policy() -> None:
     assert f is not None
     r1, r2 = f.policy_rules
     assert (r1.name, r1.action, r1.source_zones, r1.source_addresses, r1.services, r1.profiles) == (
-        "allow_web", "permit", ["trust"], ["10.0.0.0/10"], ["http"], ["ips default"],
+        "allow_web",
+        "permit",
+        ["trust"],
+        ["10.0.0.0/10"],
+        ["http"],
+        ["ips default"],
     )
     assert (r2.name, r2.enabled) == ("old_rule", False)
     assert f.policy_default is not None and f.policy_default[0] == "permit"
