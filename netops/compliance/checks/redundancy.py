@@ -19,6 +19,7 @@ from netops.models import (
     HaState,
     Interface,
     LldpNeighbor,
+    PollResult,
     Severity,
 )
 
@@ -56,15 +57,20 @@ def _lldp_peer(ctx: Context, device: str, interface: str) -> tuple[str | None, E
     return None, None
 
 
+#: a poll that failed for these reasons still got answers: the device is alive
+ALIVE_REASONS = frozenset({"partial", "malformed"})
+
+
 def device_up(ctx: Context, device: str) -> tuple[bool | None, Evidence]:
-    """Last poll of any transport ok (like netops_device_up); None when never polled."""
+    """Alive when the last poll of any transport got answers (ok, or partial / malformed
+    output); None when never polled."""
     polls = ctx.snap.polls(device)
     if not polls:
         return None, ctx.ev_inventory(f"{device}: no poll result recorded", device)
-    latest: dict[str, object] = {}
+    latest: dict[str, PollResult] = {}
     for p in sorted(polls, key=lambda r: r.started_at):
         latest[p.transport] = p
-    up = any(getattr(p, "ok", False) for p in latest.values())
+    up = any(p.ok or p.reason in ALIVE_REASONS for p in latest.values())
     return up, _poll_evidence(ctx, device)
 
 
@@ -156,7 +162,7 @@ def _pair(ctx: Context, pair: HaPair) -> Finding:
         evidence.append(ev)
         healthy[member] = up
     if pair.kind is HaKind.DATABASE:
-        nodes = {}
+        nodes: dict[str, DbNodeStatus] = {}
         for member in pair.members:
             rs = ctx.snap.get("db_node", member)
             node = (
@@ -174,6 +180,8 @@ def _pair(ctx: Context, pair: HaPair) -> Finding:
                     )
                 )
                 healthy[member] = node.reachable and node.role != "unknown"
+            elif healthy[member]:
+                healthy[member] = None  # the host answers; the database's state is unknown
         primaries = [m for m, n in nodes.items() if n.reachable and n.role == "primary"]
         if len(primaries) > 1:
             problems.append(f"two primaries ({', '.join(primaries)}): split brain")
