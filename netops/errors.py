@@ -106,3 +106,11 @@ class NotFoundError(NetopsError):
 
 class PlaybookNotFound(PlaybookError, NotFoundError):
     """No playbook, run or bundle of that name or id."""
+
+
+class SnapshotError(NetopsError):
+    """A records snapshot or an identity snapshot is unreadable, invalid or not trusted."""
+
+
+class SignatureError(SnapshotError):
+    """An identity snapshot's signature does not verify against a trusted key."""

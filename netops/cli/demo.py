@@ -20,7 +20,7 @@ from netops.lab import control
 #: (title, netops sub-command words, extra arguments); {endpoints} is filled in.
 STEPS: list[tuple[str, list[str], list[str]]] = [
     ("poll every device over SNMP", ["poll"], ["--once", "--endpoints", "{endpoints}"]),
-    ("run the compliance checks", ["check"], ["--endpoints", "{endpoints}"]),
+    ("run the compliance checks", ["check"], ["--fail-on", "critical"]),
 ]
 
 
