@@ -308,6 +308,10 @@ class Settings(BaseSettings):
         return self.backup_dir or self.state_dir / "backups"
 
     @property
+    def resolved_imports_dir(self) -> Path:
+        return self.compliance.imports_dir or self.state_dir / "imports"
+
+    @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'netops.db'}"
 
