@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from netops.credentials import Secrets
 from netops.endpoints import DeviceEndpoints
@@ -70,6 +70,9 @@ class DeviceContext:
     phase: Literal["pre_checks", "steps", "post_checks"] = "pre_checks"
     #: The predicted configuration (dry-run post-checks are evaluated on it).
     candidate: configtree.Node | None = None
+    #: What a step leaves for later steps and checks of the same device (e.g. the checks a
+    #: remediation planned to fix, which its post-check then verifies).
+    memo: dict[str, Any] = field(default_factory=dict)
     _session: DeviceSession | None = field(default=None, repr=False)
     _running: str | None = field(default=None, repr=False)
 

@@ -19,6 +19,7 @@ from netops.cli.main import app
 from netops.endpoints import load_endpoints
 from netops.errors import PlaybookNotFound, PlaybookRequestError
 from netops.inventory import Inventory
+from netops.lab import control
 from netops.playbooks import PlaybookService
 from netops.settings import load_settings
 from netops.store import Store
@@ -296,3 +297,33 @@ def test_cli_dry_run_commit_and_audit(lab: Path, tmp_path: Path, cli: Any) -> No
     one = runner.invoke(app, ["playbook", "runs", record["id"]], env=env)
     assert one.exit_code == 0 and "rogue AP" in one.output
     assert runner.invoke(app, ["playbook", "verify-audit"], env=env).exit_code == 0
+
+
+@pytest.mark.parametrize("device", ["acc-renmin-04", "acc-renmin-03", "acc-wenhua-01"])
+def test_remediate_baseline_fixes_failed_checks_and_proves_it(
+    service: PlaybookService, cli: Any, lab: Path, device: str
+) -> None:
+    """Baseline drift planted by the lab (telnet on, VTY idle timeout off) is found on the
+    live config, fixed by the playbook's lines, and the checks pass afterwards."""
+    for kind in ("telnet-on", "idle-timeout-0"):
+        control.request(lab, {"op": "fault-add", "kind": kind, "device": device, "interface": None})
+    eyes = cli(device)
+    drifted = eyes.config()
+    dry = service.run(service.prepare("remediate-baseline", targets=[device], actor="t"))
+    r = dry.results[0]
+    assert r.status == "dry_run", r
+    assert set(r.steps[0].data["fix"]) == {"MG-01", "MG-03"}
+    assert eyes.config() == drifted
+    post = {c.name: c for c in r.checks if c.phase == "post_checks"}
+    assert post["the fixed checks now pass"].ok is True
+    assert post["the fixed checks now pass"].message == "(predicted) MG-01, MG-03 PASS"
+    done = service.run(
+        service.prepare(
+            "remediate-baseline", targets=[device], commit=True, reason="drift", actor="t"
+        )
+    )
+    assert done.results[0].status == "committed", done.results[0]
+    assert eyes.config() != drifted
+    again = service.run(service.prepare("remediate-baseline", targets=[device], actor="t"))
+    assert again.results[0].status == "unchanged"
+    assert again.results[0].steps[0].data["fix"] == []

@@ -29,6 +29,7 @@ def _load_builtins() -> None:
         commands,
         config,
         dbha,
+        remediate,
     )
 
 
