@@ -78,3 +78,7 @@ class AuthError(NetopsError):
 
 class NotFoundError(NetopsError):
     """A named thing (device, site, pair, job, token) does not exist."""
+
+
+class HistoryError(NetopsError):
+    """The config backup history (a git repository) could not be read or written."""

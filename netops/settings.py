@@ -41,7 +41,10 @@ class SnmpSettings(_Section):
 class SshSettings(_Section):
     """How SSH sessions behave."""
 
-    timeout: float = Field(20.0, gt=0, description="Seconds to connect and per command")
+    timeout: float = Field(20.0, gt=0, description="Seconds to connect and log in")
+    command_timeout: float = Field(
+        120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
+    )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
 
 
@@ -90,6 +93,17 @@ class SchedulerSettings(_Section):
     )
 
 
+class BackupSettings(_Section):
+    """How config backups behave (where: ``backup_dir``)."""
+
+    author_name: str = Field("netops", description="Author of the history's commits")
+    author_email: str = Field("netops@localhost", description="Author e-mail of the commits")
+    git: str = Field("git", description="The git executable")
+    store_config_records: bool = Field(
+        True, description="Also keep each masked config as the device's latest 'config' record"
+    )
+
+
 class Settings(BaseSettings):
     """All netops settings. Paths are relative to the working directory."""
 
@@ -118,6 +132,7 @@ class Settings(BaseSettings):
     ssh: SshSettings = Field(default_factory=SshSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    backups: BackupSettings = Field(default_factory=BackupSettings)
 
     @property
     def resolved_backup_dir(self) -> Path:

@@ -50,27 +50,37 @@ class Store:
         self.save_many([(device, kind, records, collected_at, source)])
 
     def save_many(self, batch: Iterable[tuple[str, str, Sequence[Record], datetime, str]]) -> None:
-        """Replace several (device, kind) record sets in one transaction."""
-        with self.session.begin() as s:
-            for device, kind, records, collected_at, source in batch:
-                if kind not in RECORD_KINDS:
-                    raise ValueError(f"unknown record kind {kind!r}")
-                data = [r.model_dump(mode="json") for r in records]
-                row = s.scalar(
-                    select(LatestRecords).where(
-                        LatestRecords.device == device, LatestRecords.kind == kind
-                    )
+        """Replace several (device, kind) record sets in one transaction.
+
+        Existing rows are read with one query per 500 devices (not one per set): a
+        15,000-device backup run saves its statuses in seconds, not minutes.
+        """
+        items = list(batch)
+        for _, kind, _, _, _ in items:
+            if kind not in RECORD_KINDS:
+                raise ValueError(f"unknown record kind {kind!r}")
+        with self.session.begin() as s, s.no_autoflush:
+            existing: dict[tuple[str, str], LatestRecords] = {}
+            devices = sorted({device for device, *_ in items})
+            kinds = sorted({kind for _, kind, *_ in items})
+            for i in range(0, len(devices), 500):
+                query = select(LatestRecords).where(
+                    LatestRecords.device.in_(devices[i : i + 500]), LatestRecords.kind.in_(kinds)
                 )
+                existing.update({(r.device, r.kind): r for r in s.scalars(query)})
+            for device, kind, records, collected_at, source in items:
+                data = [r.model_dump(mode="json") for r in records]
+                row = existing.get((device, kind))
                 if row is None:
-                    s.add(
-                        LatestRecords(
-                            device=device,
-                            kind=kind,
-                            source=source,
-                            collected_at=collected_at,
-                            data=data,
-                        )
+                    row = LatestRecords(
+                        device=device,
+                        kind=kind,
+                        source=source,
+                        collected_at=collected_at,
+                        data=data,
                     )
+                    s.add(row)
+                    existing[(device, kind)] = row
                 else:
                     row.source, row.collected_at, row.data = source, collected_at, data
 
@@ -116,16 +126,20 @@ class Store:
 
     # -- poll results ----------------------------------------------------------------------------
     def save_poll_results(self, results: Iterable[PollResult]) -> None:
-        with self.session.begin() as s:
-            for result in results:
+        items = list(results)
+        with self.session.begin() as s, s.no_autoflush:
+            existing: dict[tuple[str, str], PollStatus] = {}
+            devices = sorted({r.device for r in items})
+            for i in range(0, len(devices), 500):
+                query = select(PollStatus).where(PollStatus.device.in_(devices[i : i + 500]))
+                existing.update({(r.device, r.transport): r for r in s.scalars(query)})
+            for result in items:
                 values: dict[str, Any] = result.model_dump(exclude={"device", "transport"})
-                row = s.scalar(
-                    select(PollStatus).where(
-                        PollStatus.device == result.device, PollStatus.transport == result.transport
-                    )
-                )
+                row = existing.get((result.device, result.transport))
                 if row is None:
-                    s.add(PollStatus(device=result.device, transport=result.transport, **values))
+                    row = PollStatus(device=result.device, transport=result.transport, **values)
+                    s.add(row)
+                    existing[(result.device, result.transport)] = row
                 else:
                     for key, value in values.items():
                         setattr(row, key, value)

@@ -1,7 +1,7 @@
 """Metrics read straight from the store's latest records and poll results.
 
-These are the catalogue's polling, interface, health, config-backup, database and event
-families, derived from what the store holds. The subsystems that produce those records
+These are the catalogue's polling, interface, health, database and event families,
+derived from what the store holds (config-backup metrics come from ``netops.backups``). The subsystems that produce those records
 (SNMP/SSH collection, backups, DB HA) own their metrics; when a subsystem's own
 ``families`` is wired into ``SOURCES`` ahead of this one, its families win (the collector
 keeps the first family of a name) and the copy here is dropped for that name.
@@ -36,7 +36,6 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
     yield from _polling(snapshot, inventory)
     yield from _interfaces(snapshot)
     yield from _health(store)
-    yield from _config_backups(snapshot, inventory, now)
     yield from _databases(snapshot, inventory, now)
     yield from _routing(store)
     yield from _events(store)
@@ -142,26 +141,6 @@ def _health(store: Store) -> Iterable[Metric]:
             if isinstance(s, SystemInfo) and s.uptime_seconds is not None:
                 uptime.add_metric([s.device], s.uptime_seconds)
     yield from (cpu, memory, temperature, uptime)
-
-
-def _config_backups(snapshot: views.Snapshot, inventory: Inventory, now: float) -> Iterable[Metric]:
-    last = _gauge(
-        "netops_config_backup_last_success_timestamp_seconds", "Newest good config backup", "device"
-    )
-    age = _gauge(
-        "netops_config_backup_age_seconds", "Age of the newest good config backup", "device"
-    )
-    success = _gauge(
-        "netops_config_backup_success", "1 when the last config backup attempt succeeded", "device"
-    )
-    for device, status in sorted(snapshot.config_backups.items()):
-        if status.last_success is not None:
-            last.add_metric([device], status.last_success.timestamp())
-            age.add_metric([device], now - status.last_success.timestamp())
-        if status.last_attempt is not None:
-            ok = status.error is None and status.last_success == status.last_attempt
-            success.add_metric([device], 1.0 if ok else 0.0)
-    yield from (last, age, success)
 
 
 def _databases(snapshot: views.Snapshot, inventory: Inventory, now: float) -> Iterable[Metric]:
