@@ -18,9 +18,11 @@ from fastapi.openapi.utils import get_openapi
 from netops import __version__
 from netops.api import errors
 from netops.api.deps import AppState
+from netops.api.findings import ReportRenderer, SourceFactory
 from netops.api.metrics import build_registry
 from netops.api.routers import (
     backups,
+    compliance,
     dbha,
     devices,
     events,
@@ -48,6 +50,7 @@ ROUTERS = (
     sites.router,
     topology.router,
     events.router,
+    compliance.router,
     backups.router,
     dbha.router,
     jobs.router,
@@ -61,6 +64,7 @@ _VIEWER_ROUTERS = (
     sites.router,
     topology.router,
     events.router,
+    compliance.router,
     backups.router,
     dbha.router,
     jobs.router,
@@ -93,10 +97,14 @@ def create_app(
     jobs: Iterable[Job] | None = None,
     run_scheduler: bool = False,
     endpoints: Path | None = None,
+    findings: SourceFactory | None = None,
+    report: ReportRenderer | None = None,
 ) -> FastAPI:
     """The API over ``settings``' inventory and state database.
 
-    With ``run_scheduler`` the app also runs ``jobs`` (default: every registered job)
+    ``findings`` opens the compliance findings history on the store and ``report`` renders
+    the audit report (both from the compliance subsystem). With ``run_scheduler`` the app
+    also runs ``jobs`` (default: every registered job)
     while it serves, and stops them gracefully on shutdown.
     """
     from netops.api.deps import requires
@@ -117,6 +125,8 @@ def create_app(
         store=store,
         tokens=TokenStore(store, settings.api.secret_key.get_secret_value()),
         scheduler=scheduler,
+        findings=findings,
+        report=report,
     )
 
     @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from netops.api.errors import BadParameter
+from netops.api.findings import ReportRenderer, SourceFactory
 from netops.errors import AuthError
 from netops.inventory import Inventory
 from netops.scheduler import Scheduler
@@ -27,6 +28,8 @@ class AppState:
     store: Store
     tokens: TokenStore
     scheduler: Scheduler | None = None
+    findings: SourceFactory | None = None
+    report: ReportRenderer | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
