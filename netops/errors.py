@@ -80,5 +80,9 @@ class NotFoundError(NetopsError):
     """A named thing (device, site, pair, job, token) does not exist."""
 
 
+class DbToolError(NetopsError):
+    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
+
+
 class HistoryError(NetopsError):
     """The config backup history (a git repository) could not be read or written."""

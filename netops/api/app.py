@@ -178,7 +178,12 @@ def _openapi(app: FastAPI, inventory: Inventory, settings: Settings) -> dict[str
     }
     for url, path in schema.get("paths", {}).items():
         for operation in path.values():
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.get("responses", {})
+            responses.pop("422", None)
+            for code, response in responses.items():  # errors are JSON, even from HTML routes
+                content = response.get("content", {})
+                if code[0] in "45" and "text/html" in content:
+                    response["content"] = {"application/json": content["text/html"]}
             for parameter in operation.get("parameters", []):
                 names = known.get(parameter["name"])
                 if url == "/api/v1/devices/{name}" and parameter["name"] == "kind":

@@ -11,6 +11,7 @@ from netops.backups.history import ConfigHistory
 from netops.backups.run import run_backups
 from netops.collectors.ssh import cli_sections, config_fetcher, poll_devices
 from netops.credentials import load_secrets
+from netops.dbha.collect import collect_db_pairs
 from netops.endpoints import DeviceEndpoints, load_endpoints
 from netops.scheduler import Job, JobContext
 from netops.settings import Settings
@@ -71,6 +72,11 @@ def config_backup(ctx: JobContext) -> None:
     )
 
 
+def dbha_poll(ctx: JobContext) -> None:
+    """Every database pair: roles, replication, service address, backups; failover events."""
+    collect_db_pairs(ctx.inventory, ctx.settings, _endpoints(ctx), store=ctx.store)
+
+
 def events_prune(ctx: JobContext) -> None:
     prune_events(ctx.store, ctx.settings.scheduler.events_retention_days)
 
@@ -81,6 +87,7 @@ def registered_jobs(settings: Settings) -> list[Job]:
     jobs: list[Job] = [
         Job("ssh_collect", s.ssh_interval, ssh_collect, description="SSH records of every device"),
         Job("config_backup", s.backup_interval, config_backup, description="config backups"),
+        Job("dbha_poll", s.dbha_interval, dbha_poll, description="database pairs and backups"),
         Job("events_prune", 3600, events_prune, description="delete events past retention"),
     ]
     return [j for j in jobs if j.name not in s.disabled_jobs]

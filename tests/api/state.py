@@ -23,6 +23,7 @@ from netops.models import (
     BgpPeer,
     ConfigBackupStatus,
     DbBackup,
+    DbBackupVerification,
     DbNodeStatus,
     EntityHealth,
     Event,
@@ -280,6 +281,7 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                     receiver_status="streaming",
                     last_replay_at=now - timedelta(seconds=4),
                     lag_seconds=4.0,
+                    lag_bytes=8192,
                     holds_service_address=False,
                 )
             ],
@@ -308,6 +310,23 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                     finished_at=now - timedelta(days=8),
                     size_bytes=712_000_000,
                 ),
+            ],
+            now,
+            "sql",
+        ),
+        (
+            "dc-db",
+            "db_verify",
+            [
+                DbBackupVerification(
+                    device="dc-db",
+                    tool="pgbackrest",
+                    label="20240501-020000F",
+                    started_at=now - timedelta(hours=4, minutes=10),
+                    finished_at=now - timedelta(hours=4),
+                    ok=True,
+                    duration_seconds=600.0,
+                )
             ],
             now,
             "sql",
