@@ -187,7 +187,16 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                 for n, proto in enumerate(("direct", "bgp", "bgp", "static"))
             ]
             batch.append((name, "route", routes, at, "snmp"))
-            peer = "core-2" if name == "core-1" else "core-1"
+            peer = next(
+                (
+                    m
+                    for p in inventory.ha_pairs
+                    if name in p.members
+                    for m in p.members
+                    if m != name
+                ),
+                name,
+            )
             batch.append(
                 (
                     name,
