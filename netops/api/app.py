@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from netops import __version__
 from netops.api import errors
-from netops.api.deps import AppState
+from netops.api.deps import AppState, reject_unknown_query
 from netops.api.findings import ReportRenderer, SourceFactory
 from netops.api.metrics import build_registry
 from netops.api.routers import (
@@ -149,6 +149,7 @@ def create_app(
             "open, `/metrics` is open unless `api.metrics_require_token` is set."
         ),
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.netops = state
     app.state.registry = build_registry(state)

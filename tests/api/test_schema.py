@@ -42,6 +42,7 @@ def test_api_conforms_to_its_schema(
             max_examples=MAX_EXAMPLES,
             deadline=None,
             database=None,
+            derandomize=True,  # the same examples every run: CI never flakes on a new draw
             suppress_health_check=list(HealthCheck),
         )
         def check(case: schemathesis.Case) -> None:
