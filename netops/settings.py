@@ -145,9 +145,6 @@ class ApiSettings(_Section):
     stale_after_intervals: float = Field(
         3.0, gt=0, description="A poll older than this many intervals makes a device 'stale'"
     )
-    max_replication_lag_seconds: float = Field(
-        30.0, ge=0, description="A standby further behind than this makes its DB pair degraded"
-    )
     token_touch_seconds: float = Field(
         60.0, ge=0, description="How often a token's last-used time is written at most"
     )

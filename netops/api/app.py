@@ -12,15 +12,17 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from netops import __version__
 from netops.api import errors
-from netops.api.deps import AppState
+from netops.api.deps import AppState, reject_unknown_query
+from netops.api.findings import ReportRenderer, SourceFactory
 from netops.api.metrics import build_registry
 from netops.api.routers import (
     backups,
+    compliance,
     dbha,
     devices,
     events,
@@ -49,6 +51,7 @@ ROUTERS = (
     sites.router,
     topology.router,
     events.router,
+    compliance.router,
     backups.router,
     dbha.router,
     jobs.router,
@@ -63,6 +66,7 @@ _VIEWER_ROUTERS = (
     sites.router,
     topology.router,
     events.router,
+    compliance.router,
     backups.router,
     dbha.router,
     jobs.router,
@@ -96,10 +100,14 @@ def create_app(
     jobs: Iterable[Job] | None = None,
     run_scheduler: bool = False,
     endpoints: Path | None = None,
+    findings: SourceFactory | None = None,
+    report: ReportRenderer | None = None,
 ) -> FastAPI:
     """The API over ``settings``' inventory and state database.
 
-    With ``run_scheduler`` the app also runs ``jobs`` (default: every registered job)
+    ``findings`` opens the compliance findings history on the store and ``report`` renders
+    the audit report (both from the compliance subsystem). With ``run_scheduler`` the app
+    also runs ``jobs`` (default: every registered job)
     while it serves, and stops them gracefully on shutdown.
     """
     from netops.api.deps import requires
@@ -120,6 +128,8 @@ def create_app(
         store=store,
         tokens=TokenStore(store, settings.api.secret_key.get_secret_value()),
         scheduler=scheduler,
+        findings=findings,
+        report=report,
     )
 
     @contextlib.asynccontextmanager
@@ -142,6 +152,7 @@ def create_app(
             "open, `/metrics` is open unless `api.metrics_require_token` is set."
         ),
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.netops = state
     app.state.registry = build_registry(state)
@@ -171,7 +182,12 @@ def _openapi(app: FastAPI, inventory: Inventory, settings: Settings) -> dict[str
     }
     for url, path in schema.get("paths", {}).items():
         for operation in path.values():
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.get("responses", {})
+            responses.pop("422", None)
+            for code, response in responses.items():  # errors are JSON, even from HTML routes
+                content = response.get("content", {})
+                if code[0] in "45" and "text/html" in content:
+                    response["content"] = {"application/json": content["text/html"]}
             for parameter in operation.get("parameters", []):
                 names = known.get(parameter["name"])
                 if url == "/api/v1/devices/{name}" and parameter["name"] == "kind":

@@ -107,7 +107,5 @@ def db_pair_outs(state: AppState, snapshot: views.Snapshot) -> list[DbPairOut]:
             ],
             backups=[b for b in backups if b.pair == p.pair],
         )
-        for p in views.db_pairs(
-            state.inventory, snapshot, state.settings.api.max_replication_lag_seconds
-        )
+        for p in views.db_pairs(state.inventory, snapshot, state.settings.dbha.lag_max_seconds)
     ]

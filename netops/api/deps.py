@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from netops.api.errors import BadParameter
+from netops.api.findings import ReportRenderer, SourceFactory
 from netops.errors import AuthError
 from netops.inventory import Inventory
 from netops.scheduler import Scheduler
@@ -27,6 +28,8 @@ class AppState:
     store: Store
     tokens: TokenStore
     scheduler: Scheduler | None = None
+    findings: SourceFactory | None = None
+    report: ReportRenderer | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -86,3 +89,33 @@ def paging(
 
 
 Page = Annotated[Paging, Depends(paging)]
+
+
+def reject_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is a 400, not silently ignored (a typo
+    like ``?stat=down`` would otherwise list every device)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = _query_names(dependant)
+    for name in request.query_params:
+        if name not in allowed:
+            takes = ", ".join(sorted(allowed)) or "none"
+            raise BadParameter(name, f"unknown query parameter {name!r}; this takes: {takes}")
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Any) -> frozenset[str]:
+    key = id(dependant)
+    if key not in _QUERY_NAMES:
+        names: set[str] = set()
+        todo = [dependant]
+        while todo:
+            current = todo.pop()
+            names.update(p.alias for p in current.query_params)
+            todo.extend(current.dependencies)
+        _QUERY_NAMES[key] = frozenset(names)
+    return _QUERY_NAMES[key]

@@ -85,7 +85,14 @@ def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(404, str(exc))
 
 
+def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    return error_response(503, str(exc))
+
+
 def install(app: FastAPI) -> None:
+    from netops.api.routers.compliance import ComplianceUnavailable
+
+    app.add_exception_handler(ComplianceUnavailable, _unavailable)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(BadParameter, _bad_parameter)

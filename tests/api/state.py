@@ -23,6 +23,7 @@ from netops.models import (
     BgpPeer,
     ConfigBackupStatus,
     DbBackup,
+    DbBackupVerification,
     DbNodeStatus,
     EntityHealth,
     Event,
@@ -186,7 +187,16 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                 for n, proto in enumerate(("direct", "bgp", "bgp", "static"))
             ]
             batch.append((name, "route", routes, at, "snmp"))
-            peer = "core-2" if name == "core-1" else "core-1"
+            peer = next(
+                (
+                    m
+                    for p in inventory.ha_pairs
+                    if name in p.members
+                    for m in p.members
+                    if m != name
+                ),
+                name,
+            )
             batch.append(
                 (
                     name,
@@ -280,6 +290,7 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                     receiver_status="streaming",
                     last_replay_at=now - timedelta(seconds=4),
                     lag_seconds=4.0,
+                    lag_bytes=8192,
                     holds_service_address=False,
                 )
             ],
@@ -308,6 +319,23 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
                     finished_at=now - timedelta(days=8),
                     size_bytes=712_000_000,
                 ),
+            ],
+            now,
+            "sql",
+        ),
+        (
+            "dc-db",
+            "db_verify",
+            [
+                DbBackupVerification(
+                    device="dc-db",
+                    tool="pgbackrest",
+                    label="20240501-020000F",
+                    started_at=now - timedelta(hours=4, minutes=10),
+                    finished_at=now - timedelta(hours=4),
+                    ok=True,
+                    duration_seconds=600.0,
+                )
             ],
             now,
             "sql",

@@ -75,6 +75,7 @@ def test_device_filters(api: Api) -> None:
         ({"site": "atlantis"}, "site"),
         ({"zone": "nowhere"}, "zone"),
         ({"sort": "colour"}, "sort"),
+        ({"stat": "down"}, "stat"),  # a typo is an error, not every device
     ],
 )
 def test_bad_device_parameters_are_400_naming_the_parameter(

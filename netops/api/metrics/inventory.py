@@ -1,4 +1,5 @@
-"""Metrics from the inventory: who each device is and what policies expect.
+"""Metrics from the inventory: who each device is, its zones, and what DB backup policies
+expect (the config-backup policy limit comes with ``netops.backups``' metrics).
 
 ``netops_device_info`` carries the labels alert rules join on, notably ``aggregation``:
 the aggregation point a device hangs off (itself for an aggregation point), which is
@@ -56,24 +57,13 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
         for z in d.zones:
             zone.add_metric([d.name, z], 1.0)
     yield zone
-    config_max = GaugeMetricFamily(
-        "netops_config_backup_max_age_seconds",
-        "Oldest a device's newest config backup may be (backup policy)",
-        labels=["device"],
-    )
     db_max = GaugeMetricFamily(
         "netops_db_backup_max_age_seconds",
         "Oldest a pair's newest backup of a trigger may be (backup policy)",
         labels=["pair", "trigger"],
     )
-    seen: set[str] = set()
     for policy in inventory.backup_policies:
-        if policy.kind == "device_config" and policy.automatic is not None:
-            for device in inventory.select(policy.applies_to):
-                if device.name not in seen:
-                    seen.add(device.name)
-                    config_max.add_metric([device.name], policy.automatic.max_age_hours * 3600)
-        elif policy.kind == "database":
+        if policy.kind == "database":
             pairs = policy.applies_to.ha_pairs or tuple(
                 p.name for p in inventory.ha_pairs_of_kind(HaKind.DATABASE)
             )
@@ -81,5 +71,4 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
                 for trigger, rule in (("automatic", policy.automatic), ("manual", policy.manual)):
                     if rule is not None:
                         db_max.add_metric([pair, trigger], rule.max_age_hours * 3600)
-    yield config_max
     yield db_max

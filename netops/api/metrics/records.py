@@ -1,7 +1,8 @@
 """Metrics read straight from the store's latest records and poll results.
 
-These are the catalogue's polling, interface, health, config-backup, database and event
-families, derived from what the store holds. The subsystems that produce those records
+These are the catalogue's polling, interface, health and event families, derived from
+what the store holds (config-backup and database metrics come from ``netops.backups``
+and ``netops.dbha``). The subsystems that produce those records
 (SNMP/SSH collection, backups, DB HA) own their metrics; when a subsystem's own
 ``families`` is wired into ``SOURCES`` ahead of this one, its families win (the collector
 keeps the first family of a name) and the copy here is dropped for that name.
@@ -9,14 +10,13 @@ keeps the first family of a name) and the copy here is dropped for that name.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from sqlalchemy import func, select
 
 from netops.api import views
-from netops.inventory import HaKind, Inventory
+from netops.inventory import Inventory
 from netops.models import BgpPeer, EntityHealth, FirewallRule, Route, SystemInfo, Vrf
 from netops.store import Store
 from netops.store.tables import EventRow
@@ -32,12 +32,9 @@ def _counter(name: str, doc: str, *labels: str) -> CounterMetricFamily:
 
 def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
     snapshot = views.read_snapshot(store)
-    now = time.time()
     yield from _polling(snapshot, inventory)
     yield from _interfaces(snapshot)
     yield from _health(store)
-    yield from _config_backups(snapshot, inventory, now)
-    yield from _databases(snapshot, inventory, now)
     yield from _routing(store)
     yield from _events(store)
 
@@ -142,79 +139,6 @@ def _health(store: Store) -> Iterable[Metric]:
             if isinstance(s, SystemInfo) and s.uptime_seconds is not None:
                 uptime.add_metric([s.device], s.uptime_seconds)
     yield from (cpu, memory, temperature, uptime)
-
-
-def _config_backups(snapshot: views.Snapshot, inventory: Inventory, now: float) -> Iterable[Metric]:
-    last = _gauge(
-        "netops_config_backup_last_success_timestamp_seconds", "Newest good config backup", "device"
-    )
-    age = _gauge(
-        "netops_config_backup_age_seconds", "Age of the newest good config backup", "device"
-    )
-    success = _gauge(
-        "netops_config_backup_success", "1 when the last config backup attempt succeeded", "device"
-    )
-    for device, status in sorted(snapshot.config_backups.items()):
-        if status.last_success is not None:
-            last.add_metric([device], status.last_success.timestamp())
-            age.add_metric([device], now - status.last_success.timestamp())
-        if status.last_attempt is not None:
-            ok = status.error is None and status.last_success == status.last_attempt
-            success.add_metric([device], 1.0 if ok else 0.0)
-    yield from (last, age, success)
-
-
-def _databases(snapshot: views.Snapshot, inventory: Inventory, now: float) -> Iterable[Metric]:
-    node_up = _gauge("netops_db_node_up", "1 when the database node answers", "pair", "device")
-    role = _gauge("netops_db_node_role", "1 for the node's current role", "pair", "device", "role")
-    primaries = _gauge("netops_db_primaries", "Reachable primaries in the pair", "pair")
-    lag_s = _gauge("netops_db_replication_lag_seconds", "Standby replay lag", "pair", "device")
-    lag_b = _gauge("netops_db_replication_lag_bytes", "Standby lag in WAL bytes", "pair", "device")
-    streaming = _gauge(
-        "netops_db_standby_streaming", "1 when the standby's WAL receiver streams", "pair", "device"
-    )
-    for pair in inventory.ha_pairs_of_kind(HaKind.DATABASE):
-        count, seen = 0, False
-        for name in pair.members:
-            node = snapshot.db_nodes.get(name)
-            if node is None:
-                continue
-            seen = True
-            node_up.add_metric([pair.name, name], 1.0 if node.reachable else 0.0)
-            for r in ("primary", "standby", "unknown"):
-                role.add_metric([pair.name, name, r], 1.0 if node.role == r else 0.0)
-            if node.reachable and node.role == "primary":
-                count += 1
-                for link in node.replication:
-                    if link.lag_bytes is not None:
-                        lag_b.add_metric([pair.name, link.peer], float(link.lag_bytes))
-            if node.role == "standby":
-                if node.lag_seconds is not None:
-                    lag_s.add_metric([pair.name, name], node.lag_seconds)
-                streaming.add_metric(
-                    [pair.name, name], 1.0 if node.receiver_status == "streaming" else 0.0
-                )
-        if seen:
-            primaries.add_metric([pair.name], float(count))
-    age = _gauge("netops_db_backup_age_seconds", "Age of the newest good backup", "pair", "trigger")
-    size = _gauge(
-        "netops_db_backup_size_bytes", "Size of the newest good backup", "pair", "trigger"
-    )
-    success = _gauge(
-        "netops_db_backup_success", "1 when the newest backup succeeded", "pair", "trigger"
-    )
-    for view in views.db_backups(inventory, snapshot):
-        key = [view.pair, view.trigger]
-        if view.newest is not None:
-            age.add_metric(key, now - view.newest.finished_at.timestamp())
-            if view.newest.size_bytes is not None:
-                size.add_metric(key, float(view.newest.size_bytes))
-        if view.newest is not None or view.last_failed is not None:
-            failed_later = view.last_failed is not None and (
-                view.newest is None or view.last_failed.finished_at > view.newest.finished_at
-            )
-            success.add_metric(key, 0.0 if failed_later else 1.0)
-    yield from (node_up, role, primaries, lag_s, lag_b, streaming, age, size, success)
 
 
 def _routing(store: Store) -> Iterable[Metric]:

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from netops.api import views
 from netops.api.common import backup_summary, count_states, db_pair_outs, summaries, worst
-from netops.api.deps import State
+from netops.api.deps import AppState, State
 from netops.api.errors import ERROR_RESPONSES
 from netops.api.routers.jobs import job_out
 from netops.api.schemas import DeviceSummary, FindingsStatus, SiteStatus, Status, ZoneStatus
@@ -54,8 +54,23 @@ def status(state: State) -> Status:
         devices=count_states(devices),
         sites=sites,
         zones=zones,
-        findings=FindingsStatus(available=False),
+        findings=_findings(state),
         backups=backup_summary(configs, databases),
         db_pairs=db_pair_outs(state, snapshot),
         jobs=[job_out(s) for s in state.scheduler.status()] if state.scheduler else [],
     )
+
+
+def _findings(state: AppState) -> FindingsStatus:
+    if state.findings is None:
+        return FindingsStatus(available=False)
+    source = state.findings(state.store)
+    run = source.latest_run()
+    if run is None:
+        return FindingsStatus(available=False)
+    failing: dict[str, int] = {}
+    for tracked in source.open_findings():
+        if tracked.finding.verdict == "FAIL":
+            severity = tracked.finding.severity
+            failing[severity] = failing.get(severity, 0) + 1
+    return FindingsStatus(available=True, last_run=run.finished_at, failing_by_severity=failing)
