@@ -189,3 +189,42 @@ class InterfaceNotLinked(Task):
                         + (f" ({link.description})" if link.description else ""),
                     )
         return CheckOutcome(True, f"{wanted} is not a declared link")
+
+
+class FindingArgs(TaskArgs):
+    interface: str
+    checks: tuple[str, ...] = ("IS-01",)
+    required: bool = False
+
+
+@register
+class IsolationFinding(Task):
+    name = "isolation_finding"
+    description = (
+        "An open isolation finding (IS-01) names this port (either end): its evidence is audited"
+    )
+    kind = "check"
+    Args = FindingArgs
+
+    def check(self, ctx: DeviceContext, args: FindingArgs) -> CheckOutcome:
+        from netops.store.findings import FindingHistory
+
+        wanted = render(args.interface, ctx.values)
+        name = ctx.device.name
+        for tracked in FindingHistory(ctx.run.store).open_findings():
+            f = tracked.finding
+            if f.check_id not in args.checks or f.verdict != "FAIL":
+                continue
+            for ev in f.evidence:  # this end's LLDP, or the far end's naming this port
+                here = (ev.device, ev.data.get("local_interface"))
+                there = (ev.data.get("remote_system_name"), ev.data.get("remote_port_id"))
+                if any(
+                    who == name and port and canonical_interface(str(port), ctx.dialect) == wanted
+                    for who, port in (here, there)
+                ):
+                    return CheckOutcome(
+                        True,
+                        f"{f.check_id} open since {tracked.first_seen:%Y-%m-%d %H:%M}Z: {f.summary} [{ev.text}]",
+                    )
+        message = f"no open {'/'.join(args.checks)} finding names {name} {wanted}"
+        return CheckOutcome(False if args.required else None, message)
