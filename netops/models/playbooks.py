@@ -103,6 +103,9 @@ class PlaybookRun(_Frozen):
     counts: dict[str, int] = Field(default_factory=dict, description="Devices by status")
     error: str | None = None
     bundle: str | None = Field(None, description="File name of the output bundle, if any")
+    runner: str | None = Field(
+        None, description="host:pid of the process that ran it (finds runs a crash left open)"
+    )
     results: tuple[DeviceRunResult, ...] = ()
 
     model_config = ConfigDict(

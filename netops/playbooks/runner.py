@@ -28,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -187,6 +189,7 @@ class Runner:
             targets=r.targets,
             devices=tuple(d.name for d in r.devices),
             status="running",
+            runner=f"{socket.gethostname()}:{os.getpid()}",
             started_at=datetime.now(UTC),
         )
         if self.audit is not None:

@@ -10,7 +10,9 @@ has one, a named interface exists in the device's backed-up configuration — an
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +43,16 @@ from netops.store.playbooks import PlaybookAudit
 _REASON = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -66,6 +78,7 @@ class PlaybookService:
         self.store = store
         self.endpoints = endpoints
         self.audit = PlaybookAudit(store)
+        self.audit.close_dead_runs(socket.gethostname(), _alive)
         self._playbooks = dict(playbooks) if playbooks is not None else None
         self._sessions = sessions
         self._config_fetch = config_fetch

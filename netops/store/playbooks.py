@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,7 @@ class PlaybookRunRow(Base):
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     bundle: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    runner: Mapped[str | None] = mapped_column(String(200), nullable=True)
     chain_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
@@ -74,6 +76,7 @@ _RUN_FIELDS = (
     "counts",
     "error",
     "bundle",
+    "runner",
 )
 
 
@@ -251,12 +254,26 @@ class PlaybookAudit:
             expected_seq = (row.chain_seq or 0) + 1
         return problems
 
-    def mark_interrupted(self, run_id: str, error: str) -> None:
-        """A run whose process died: close it as ``interrupted``."""
+    def close_dead_runs(self, host: str, alive: Callable[[int], bool]) -> list[str]:
+        """Runs still ``running`` whose process on ``host`` is gone: closed as ``interrupted``
+        (their device results so far stay; the error says a device may be half-changed)."""
+        closed = []
         with self._store.session.begin() as s:
-            row = s.get(PlaybookRunRow, run_id)
-            if row is not None and row.status == "running":
-                row.status, row.error, row.finished_at = "interrupted", error, datetime.now(UTC)
+            rows = s.scalars(
+                select(PlaybookRunRow).where(
+                    PlaybookRunRow.status == "running", PlaybookRunRow.runner.like(f"{host}:%")
+                )
+            ).all()
+            for row in rows:
+                pid = (row.runner or "").rsplit(":", 1)[-1]
+                if pid.isdigit() and not alive(int(pid)):
+                    row.status, row.finished_at = "interrupted", datetime.now(UTC)
+                    row.error = (
+                        f"the process running it ({row.runner}) ended before the run did; "
+                        "devices it was changing may be half-changed: see their results and configs"
+                    )
+                    closed.append(row.id)
+        return closed
 
     @staticmethod
     def _run(row: PlaybookRunRow, results: list[dict[str, Any]]) -> PlaybookRun:

@@ -163,3 +163,18 @@ def test_alertmanager_webhook_collects_diagnostics(api: Api) -> None:
         assert any("agg-renmin/" in n for n in tar.getnames())
     again = api.post("/api/v1/alertmanager/webhook", payload).json()
     assert again["runs"] == [] and "cooldown" in again["ignored"][-1]["why"]
+
+
+def test_read_only_playbooks_through_the_api(api: Api) -> None:
+    backup = api.post(
+        "/api/v1/playbooks/backup-now/runs", {"targets": ["acc-renmin-05"], "wait": True}
+    )
+    assert backup.status_code == 200, backup.json()
+    record = backup.json()
+    assert record["mode"] == "read_only" and record["status"] == "ok"
+    assert record["results"][0]["steps"][0]["data"]["state"] == "new"
+    diag = api.post(
+        "/api/v1/playbooks/collect-diagnostics/runs", {"targets": ["edge-br-1"], "wait": True}
+    ).json()
+    assert diag["status"] == "ok" and diag["bundle_link"].endswith("/bundle")
+    assert api.get(diag["bundle_link"]).headers["content-type"] == "application/gzip"

@@ -297,6 +297,10 @@ def test_cli_dry_run_commit_and_audit(lab: Path, tmp_path: Path, cli: Any) -> No
     one = runner.invoke(app, ["playbook", "runs", record["id"]], env=env)
     assert one.exit_code == 0 and "rogue AP" in one.output
     assert runner.invoke(app, ["playbook", "verify-audit"], env=env).exit_code == 0
+    diag = runner.invoke(
+        app, ["playbook", "run", "collect-diagnostics", "-t", device, "-e", str(lab)], env=env
+    )
+    assert diag.exit_code == 0 and "/api/v1/playbook-runs/" in diag.output, diag.output
 
 
 @pytest.mark.parametrize("device", ["acc-renmin-04", "acc-renmin-03", "acc-wenhua-01"])

@@ -381,3 +381,37 @@ def test_metrics_from_the_audit_trail(
     network.device(name).ignore_negations = False
     assert _run(service, [name], commit=True).status == "ok"  # a later commit on the device
     assert ("netops_playbook_device_left_changed", (name,)) not in samples()
+
+
+def test_runs_a_dead_process_left_open_are_closed_as_interrupted(
+    make_service: Make, reference: Inventory
+) -> None:
+    import socket
+    from datetime import UTC, datetime
+
+    from netops.models.playbooks import PlaybookRun
+
+    service = make_service()
+    here = socket.gethostname()
+    for run_id, runner in (
+        ("dead01", f"{here}:999999999"),
+        ("alive01", f"{here}:1"),
+        ("else01", "other-host:5"),
+    ):
+        service.audit.begin(
+            PlaybookRun(
+                id=run_id,
+                playbook="set-description",
+                playbook_sha256="0" * 64,
+                mode="commit",
+                actor="t",
+                source="cli",
+                status="running",
+                started_at=datetime.now(UTC),
+                runner=runner,
+            )
+        )
+    again = PlaybookService(service.settings, reference, service.store)
+    statuses = {r.id: r.status for r in again.runs()}
+    assert statuses == {"dead01": "interrupted", "alive01": "running", "else01": "running"}
+    assert "half-changed" in (again.run_record("dead01").error or "")
