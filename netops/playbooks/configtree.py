@@ -34,8 +34,8 @@ rollback is verified against the device, not against this model.
 
 from __future__ import annotations
 
-import copy
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -143,6 +143,7 @@ _SINGLE: dict[Dialect, list[_Rule]] = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def single_key(dialect: Dialect, line: str) -> str | None:
     """The key of a single-valued command (``description``), or None."""
     for pattern, key, _undo in _SINGLE[dialect]:
@@ -183,6 +184,10 @@ class Node:
             if c.line == line:
                 return c
         return None
+
+    def copy(self) -> Node:
+        """A deep copy (much faster than copy.deepcopy on a 10,000-line config)."""
+        return Node(self.line, [c.copy() for c in self.children])
 
     def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
         """Every line under this node as ``(view path, line)``, in order."""
@@ -369,7 +374,7 @@ def _apply_line(view: Node, line: str, dialect: Dialect, top: bool) -> None:
 
 def apply(root: Node, commands: Iterable[ConfigCommand], dialect: Dialect) -> Node:
     """The configuration ``root`` would become after ``commands`` (``root`` is not changed)."""
-    tree = copy.deepcopy(root)
+    tree = root.copy()
     for cmd in commands:
         view = _view(tree, cmd.path)
         if cmd.opens_view:
@@ -397,9 +402,9 @@ def restore_commands(current: Node, target: Node, dialect: Dialect) -> list[Conf
     def walk(cur: Node, tgt: Node, path: tuple[str, ...]) -> None:
         wanted = {c.line for c in tgt.children}
         wanted_keys = {
-            single_key(dialect, c.line)
+            key
             for c in tgt.children
-            if not c.children and single_key(dialect, c.line)
+            if not c.children and (key := single_key(dialect, c.line)) is not None
         }
         for c in cur.children:
             if c.line in wanted:
