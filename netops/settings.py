@@ -46,6 +46,14 @@ class SshSettings(_Section):
         120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
     )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+    known_hosts: Path | None = Field(
+        None,
+        description=(
+            "OpenSSH known_hosts file: a device whose host key is missing or different is "
+            "refused (reason auth). Unset = any host key is accepted (lab only; a "
+            "man-in-the-middle risk on a real network)"
+        ),
+    )
 
 
 class BackupSettings(_Section):

@@ -13,6 +13,18 @@ Paging is turned off by netmiko's session preparation for each type (``screen-le
 temporary``, ``screen-length disable``, ``terminal length 0``). Timeouts: ``timeout``
 covers TCP connect, banner and authentication; ``command_timeout`` one command's output.
 
+Host keys: with ``known_hosts`` (setting ``ssh.known_hosts``, an OpenSSH known_hosts file)
+the server's key must be listed for its address (``[host]:port`` for ports other than 22):
+an unknown host or a changed key is refused with reason ``auth`` and a message that says
+which. Without it any host key is accepted (paramiko's AutoAddPolicy, in memory only):
+fine for the lab, a man-in-the-middle risk on a real network -- set ``ssh.known_hosts``
+in production (``ssh-keyscan`` the devices once, review, then keep the file with the
+inventory's secrets).
+
+Closing: netmiko's own ``disconnect()`` first checks for config mode by waiting ~2 s for
+output that never comes (VRP/USG); a session that never entered config mode just sends the
+platform's logout command and closes the channel, which saves those 2 s per device.
+
 Secrets: the password only reaches paramiko. Device output never reaches the logs:
 netmiko logs everything it reads at DEBUG (a running config with its secrets), so
 records of the ``netmiko`` logger below INFO are dropped (see :class:`_NoDeviceOutput`).
@@ -23,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -36,6 +49,10 @@ DEVICE_TYPES: dict[str, str] = {
     "cisco_ios": "cisco_ios",
     "linux": "linux",
 }
+
+
+#: What ends a CLI session in user view, per netmiko device type (default: ``exit``).
+LOGOUT: dict[str, str] = {"huawei": "quit", "huawei_vrpv8": "quit", "hp_comware": "quit"}
 
 
 class _NoDeviceOutput(logging.Filter):
@@ -71,12 +88,20 @@ def classify(exc: BaseException, target: SshTarget) -> TransportError:
         NetmikoTimeoutException,
         ReadTimeout,
     )
-    from paramiko.ssh_exception import SSHException
+    from paramiko.ssh_exception import BadHostKeyException, SSHException
 
     where = f"{target.username}@{target.host}:{target.port}"
     chain = _chain(exc)
     reason, what = "error", f"{type(exc).__name__}"
-    if any(isinstance(e, NetmikoAuthenticationException) for e in chain):
+    text_chain = " ".join(str(e) for e in chain)
+    if any(isinstance(e, BadHostKeyException) for e in chain):
+        reason, what = (
+            "auth",
+            "host key does not match known_hosts (changed key or man in the middle)",
+        )
+    elif "not found in known_hosts" in text_chain:
+        reason, what = "auth", "host key unknown: the host is not in the known_hosts file"
+    elif any(isinstance(e, NetmikoAuthenticationException) for e in chain):
         reason, what = "auth", "authentication failed"
     elif any(isinstance(e, ConnectionRefusedError) for e in chain):
         reason, what = "refused", "connection refused"
@@ -113,12 +138,15 @@ class SshSession:
         *,
         timeout: float = 20.0,
         command_timeout: float = 120.0,
+        known_hosts: Path | str | None = None,
     ) -> None:
         self.target = target
         self.device_type = device_type or DEVICE_TYPES.get(target.platform, target.platform)
         self.timeout = timeout
         self.command_timeout = command_timeout
+        self.known_hosts = Path(known_hosts) if known_hosts else None
         self._conn: Any = None
+        self._configured = False  # entered config mode: close with netmiko's full cleanup
 
     def connect(self) -> SshSession:
         from netmiko import ConnectHandler
@@ -142,6 +170,12 @@ class SshSession:
         }
         if t.key_file:
             params.update(use_keys=True, key_file=t.key_file)
+        if self.known_hosts is not None:
+            if not self.known_hosts.is_file():
+                raise TransportError(
+                    "auth", f"ssh {t.host}:{t.port}: known_hosts file {self.known_hosts} not found"
+                )
+            params.update(ssh_strict=True, alt_host_keys=True, alt_key_file=str(self.known_hosts))
         try:
             self._conn = ConnectHandler(**params)
         except Exception as exc:
@@ -163,11 +197,73 @@ class SshSession:
             raise classify(exc, self.target) from None
         return str(output)
 
+    def send_config(self, commands: list[str], *, error_pattern: str | None = None) -> str:
+        """Enter config mode, send ``commands`` (each echo verified), leave config mode.
+
+        A command the device refuses (``error_pattern`` matched in its output) raises
+        ``TransportError("rejected", ...)`` naming the command by position and first
+        words only -- a command may carry a secret.
+        """
+        from netmiko.exceptions import ConfigInvalidException
+
+        if self._conn is None:
+            self.connect()
+        self._configured = True
+        try:
+            output = self._conn.send_config_set(
+                commands,
+                cmd_verify=True,
+                error_pattern=error_pattern or "",
+                read_timeout=self.command_timeout,
+            )
+        except ConfigInvalidException as exc:
+            raise self._rejected(commands, str(exc), error_pattern) from None
+        except Exception as exc:
+            raise classify(exc, self.target) from None
+        return str(output)
+
+    def _rejected(
+        self, commands: list[str], message: str, error_pattern: str | None
+    ) -> TransportError:
+        import re
+
+        failed = message.partition("at command: ")[2].partition(", matched error")[0]
+        index = next((i for i, c in enumerate(commands) if c == failed), None)
+        words = " ".join((failed or "?").split()[:2])
+        which = f"command {index + 1} of {len(commands)}" if index is not None else "a command"
+        error = message.partition("matched error: ")[2].strip()
+        if error_pattern:
+            found = re.search(error_pattern, error)
+            error = found.group(0) if found else error.splitlines()[0] if error else ""
+        t = self.target
+        return TransportError(
+            "rejected",
+            f"ssh {t.username}@{t.host}:{t.port}: device rejected {which} ('{words} ...'): {error}",
+        )
+
+    def save_config(self) -> str:
+        """Save the running configuration (answers the platform's confirmation)."""
+        if self._conn is None:
+            self.connect()
+        try:
+            return str(self._conn.save_config())
+        except NotImplementedError:
+            raise TransportError(
+                "error", f"saving the configuration is not supported on {self.device_type}"
+            ) from None
+        except Exception as exc:
+            raise classify(exc, self.target) from None
+
     def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # the session is over either way
-                self._conn.disconnect()
-            self._conn = None
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        with contextlib.suppress(Exception):  # the session is over either way
+            if self._configured:
+                conn.disconnect()
+            else:
+                conn.write_channel(LOGOUT.get(self.device_type, "exit") + conn.RETURN)
+                conn.paramiko_cleanup()
 
     def __enter__(self) -> SshSession:
         return self.connect()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.conftest import free_port
 
@@ -67,3 +69,43 @@ def test_silent_server_times_out() -> None:
         with pytest.raises(TransportError) as info:
             SshSession(target, timeout=1.5).connect()
     assert info.value.reason == "timeout"
+
+
+def _known_hosts(sshd: Sshd, path: Path, key_file: Path) -> Path:
+    kind, key = key_file.read_text().split()[:2]
+    path.write_text(f"[{sshd.host}]:{sshd.port} {kind} {key}\n")
+    return path
+
+
+def test_known_hosts_accepts_the_listed_key(sshd: Sshd, tmp_path: Path) -> None:
+    known = _known_hosts(sshd, tmp_path / "known_hosts", sshd.folder / "host_key.pub")
+    with SshSession(_target(sshd), timeout=10, known_hosts=known) as session:
+        assert session.send("echo ok").strip() == "ok"
+
+
+@pytest.mark.parametrize(
+    ("listed", "message"),
+    [
+        ("wrong_key.pub", "does not match known_hosts"),  # the host presents another key
+        (None, "host key unknown"),  # the host is not listed at all
+    ],
+)
+def test_known_hosts_refuses_unknown_or_changed_keys(
+    sshd: Sshd, tmp_path: Path, listed: str | None, message: str
+) -> None:
+    known = tmp_path / "known_hosts"
+    if listed:
+        _known_hosts(sshd, known, sshd.folder / listed)
+    else:
+        known.write_text(
+            "[192.0.2.1]:22 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+        )
+    with pytest.raises(TransportError) as info:
+        SshSession(_target(sshd), timeout=10, known_hosts=known).connect()
+    assert info.value.reason == "auth" and message in str(info.value)
+
+
+def test_missing_known_hosts_file_is_a_clear_failure(sshd: Sshd, tmp_path: Path) -> None:
+    with pytest.raises(TransportError) as info:
+        SshSession(_target(sshd), timeout=10, known_hosts=tmp_path / "nope").connect()
+    assert info.value.reason == "auth" and "known_hosts file" in str(info.value)
