@@ -68,5 +68,9 @@ class LabError(NetopsError):
     """The lab could not be started, found or changed."""
 
 
+class DbToolError(NetopsError):
+    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
+
+
 class HistoryError(NetopsError):
     """The config backup history (a git repository) could not be read or written."""
