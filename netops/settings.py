@@ -96,6 +96,24 @@ class BackupSettings(_Section):
     store_config_records: bool = Field(
         True, description="Also keep each masked config as the device's latest 'config' record"
     )
+    hash_masked_secrets: bool = Field(
+        True,
+        description=(
+            "Masked secrets carry a keyed hash (<masked:1a2b3c4d>) so a secret-only change "
+            "shows in the diff; False = plain <masked>"
+        ),
+    )
+    mask_key_file: Path | None = Field(
+        None,
+        description="Key of those hashes, made 0600 on first use (default: state_dir/mask.key)",
+    )
+    history_retention: Literal["policy", "forever"] = Field(
+        "policy",
+        description=(
+            "policy: versions older than the longest retention_days of the inventory's "
+            "device_config policies are dropped from the history; forever: keep every version"
+        ),
+    )
 
 
 class Settings(BaseSettings):
@@ -130,6 +148,10 @@ class Settings(BaseSettings):
     @property
     def resolved_backup_dir(self) -> Path:
         return self.backup_dir or self.state_dir / "backups"
+
+    @property
+    def resolved_mask_key_file(self) -> Path:
+        return self.backups.mask_key_file or self.state_dir / "mask.key"
 
     @property
     def resolved_database_url(self) -> str:

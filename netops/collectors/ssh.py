@@ -132,9 +132,17 @@ class Collected:
 
 
 def records_from(
-    device: str, cli: CliSection, send: Send, kinds: Iterable[str] | None = None
+    device: str,
+    cli: CliSection,
+    send: Send,
+    kinds: Iterable[str] | None = None,
+    *,
+    mask_key: bytes | None = None,
 ) -> Collected:
-    """Run ``cli``'s commands through ``send`` and build the records (``vrf`` first)."""
+    """Run ``cli``'s commands through ``send`` and build the records (``vrf`` first).
+
+    ``mask_key``: the installation's masking key (keyed placeholders in ``config``).
+    """
     wanted = list(kinds) if kinds is not None else list(cli.records)
     order = sorted(wanted, key=lambda k: (k != "vrf", wanted.index(k)))
     out = Collected()
@@ -144,7 +152,7 @@ def records_from(
         if commands is None:
             continue
         try:
-            rows = _run_kind(kind, commands, send, vrfs, cli)
+            rows = _run_kind(kind, commands, send, vrfs, cli, mask_key)
         except TransportError as exc:
             out.errors[kind] = f"{exc.reason}: {exc}"
             if exc.reason in ("timeout", "refused", "unreachable", "auth"):
@@ -207,6 +215,7 @@ def config_fetcher(
     settings: SshSettings,
     secrets: Secrets,
     endpoints: dict[str, DeviceEndpoints] | None = None,
+    mask_key: bytes | None = None,
 ) -> Callable[[Device], str]:
     """``fetch(device) -> masked running config`` over SSH, for config backups."""
 
@@ -217,7 +226,7 @@ def config_fetcher(
                 "error", f"no cli 'config' record for platform {device.platform.value}"
             )
         with open_session(inv, device, cli, settings, secrets, endpoints) as session:
-            collected = records_from(device.name, cli, session.send, ["config"])
+            collected = records_from(device.name, cli, session.send, ["config"], mask_key=mask_key)
         if "config" in collected.errors:
             reason, _, message = collected.errors["config"].partition(": ")
             raise TransportError(reason if reason else "error", message or reason)
@@ -230,7 +239,12 @@ def config_fetcher(
 
 
 def _run_kind(
-    kind: str, commands: list[CliCommand], send: Send, vrfs: list[str], cli: CliSection
+    kind: str,
+    commands: list[CliCommand],
+    send: Send,
+    vrfs: list[str],
+    cli: CliSection,
+    mask_key: bytes | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -262,7 +276,7 @@ def _run_kind(
     if kind == "config":
         if not texts:
             return []
-        return [{"text": mask_secrets("\n".join(texts))}]
+        return [{"text": mask_secrets("\n".join(texts), mask_key)}]
     return _merge(kind, rows)
 
 
@@ -300,6 +314,7 @@ def poll_device(
     cli: CliSection,
     session: Callable[[], SshSession],
     kinds: Iterable[str] | None = None,
+    mask_key: bytes | None = None,
 ) -> DevicePoll:
     """Collect one device; every failure ends up in the PollResult, never raised."""
     started = datetime.now(UTC)
@@ -309,7 +324,7 @@ def poll_device(
     error: str | None = None
     try:
         with session() as s:
-            collected = records_from(device.name, cli, s.send, kinds)
+            collected = records_from(device.name, cli, s.send, kinds, mask_key=mask_key)
     except TransportError as exc:
         reason, error = exc.reason, str(exc)
     except CredentialError as exc:
@@ -344,6 +359,7 @@ def poll_devices(
     endpoints: dict[str, DeviceEndpoints] | None = None,
     kinds: Iterable[str] | None = None,
     progress: Callable[[DevicePoll], None] | None = None,
+    mask_key: bytes | None = None,
 ) -> list[DevicePoll]:
     """Collect many devices, ``settings.concurrency`` sessions at a time."""
     wanted = list(kinds) if kinds is not None else None
@@ -370,6 +386,7 @@ def poll_devices(
             cli,
             lambda: open_session(inv, device, cli, settings, secrets, endpoints),
             wanted,
+            mask_key,
         )
         if progress is not None:
             progress(poll)
