@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 from pathlib import Path
 from types import TracebackType
@@ -79,6 +80,33 @@ def _chain(exc: BaseException) -> list[BaseException]:
         )
         current = current.__cause__ or current.__context__
     return seen
+
+
+def _prompt_based_config_check(conn: Any) -> None:
+    """Make netmiko's Huawei driver find config mode by the prompt, as its Comware driver does.
+
+    ``HuaweiBase.check_config_mode`` drops its ``pattern`` argument, so every check waits
+    ~2.2 s for output that never comes; entering and leaving config mode checks four
+    times (~9 s per ``send_config``). Reading up to the prompt's last character (``>``
+    user view, ``]`` system view) is as reliable and immediate.
+    """
+    from netmiko.base_connection import BaseConnection
+
+    def check(check_string: str = "]", pattern: str = "", force_regex: bool = False) -> bool:
+        return BaseConnection.check_config_mode(conn, check_string="]", pattern=r"[>\]]\s*$")
+
+    conn.check_config_mode = check
+
+
+def _drop_stale_prompts(output: str, base_prompt: str) -> str:
+    """Leading lines that are only a prompt (left over from the login) are not output."""
+    if not base_prompt:
+        return output
+    stale = re.compile(rf"\s*(?:HRP_\w)?[<\[]?{re.escape(base_prompt)}\S{{0,3}}\s*")
+    lines = output.split("\n")
+    while len(lines) > 1 and stale.fullmatch(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def classify(exc: BaseException, target: SshTarget) -> TransportError:
@@ -180,29 +208,43 @@ class SshSession:
             self._conn = ConnectHandler(**params)
         except Exception as exc:
             raise classify(exc, t) from None
+        if self.device_type in ("huawei", "huawei_vrpv8"):
+            _prompt_based_config_check(self._conn)
         return self
+
+    def _end_of_output(self) -> str:
+        """The prompt *at the end* of what was read: a prompt left over from the login (a
+        slow device prints it after netmiko cleared its buffer) sits before the command's
+        echo and must not end the read -- netmiko's own prompt search takes it, returning
+        an empty output. Anchoring at the end also spares netmiko's extra prompt probe
+        per command."""
+        prompt = re.escape(str(self._conn.base_prompt).strip())
+        return rf"{prompt}[^\r\n]{{0,3}}\s*$"
 
     def send(self, command: str, *, timeout: float | None = None) -> str:
         """The output of ``command`` (paging off, prompt and echo stripped)."""
         if self._conn is None:
             self.connect()
         try:
-            output = self._conn.send_command(
-                command,
-                read_timeout=timeout or self.command_timeout,
-                strip_prompt=True,
-                strip_command=True,
+            output = str(
+                self._conn.send_command(
+                    command,
+                    expect_string=self._end_of_output(),
+                    read_timeout=timeout or self.command_timeout,
+                    strip_prompt=True,
+                    strip_command=True,
+                )
             )
         except Exception as exc:
             raise classify(exc, self.target) from None
-        return str(output)
+        return _drop_stale_prompts(output, str(self._conn.base_prompt).strip())
 
     def send_config(self, commands: list[str], *, error_pattern: str | None = None) -> str:
         """Enter config mode, send ``commands`` (each echo verified), leave config mode.
 
         A command the device refuses (``error_pattern`` matched in its output) raises
         ``TransportError("rejected", ...)`` naming the command by position and first
-        words only -- a command may carry a secret.
+        word only -- a command may carry a secret -- and the device's error line.
         """
         from netmiko.exceptions import ConfigInvalidException
 
@@ -213,7 +255,7 @@ class SshSession:
             output = self._conn.send_config_set(
                 commands,
                 cmd_verify=True,
-                error_pattern=error_pattern or "",
+                error_pattern=f"(?:{error_pattern}).*" if error_pattern else "",
                 read_timeout=self.command_timeout,
             )
         except ConfigInvalidException as exc:
@@ -225,16 +267,11 @@ class SshSession:
     def _rejected(
         self, commands: list[str], message: str, error_pattern: str | None
     ) -> TransportError:
-        import re
-
         failed = message.partition("at command: ")[2].partition(", matched error")[0]
         index = next((i for i, c in enumerate(commands) if c == failed), None)
-        words = " ".join((failed or "?").split()[:2])
+        words = (failed or "?").split()[0]
         which = f"command {index + 1} of {len(commands)}" if index is not None else "a command"
-        error = message.partition("matched error: ")[2].strip()
-        if error_pattern:
-            found = re.search(error_pattern, error)
-            error = found.group(0) if found else error.splitlines()[0] if error else ""
+        error = (message.partition("matched error: ")[2].strip().splitlines() or [""])[0]
         t = self.target
         return TransportError(
             "rejected",

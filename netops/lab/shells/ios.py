@@ -79,6 +79,7 @@ class IosShell(Shell):
         a("write memory", self.write)
         a("copy running-config startup-config", self.write)
         a("exit", self.exit)
+        a("exit-address-family", self.exit)
         a("end", self.end)
         a("enable", lambda _: "")
 
