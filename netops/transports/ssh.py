@@ -7,7 +7,9 @@ override it):
 - ``huawei_usg`` -> ``huawei``: the USG6000 firewalls run VRP's CLI (``<name>`` / ``[name]``
   prompts, ``screen-length 0 temporary`` to stop paging, ``display ...`` commands), which is
   exactly what netmiko's HuaweiSSH drives; netmiko has no USG-specific class and needs none;
-- ``hp_comware`` -> ``hp_comware``; ``cisco_ios`` -> ``cisco_ios``; ``linux`` -> ``linux``.
+- ``hp_comware`` -> ``hp_comware``; ``cisco_ios`` -> ``cisco_ios`` (a login that lands in
+  user EXEC is taken to privileged EXEC with the auth profile's ``enable_secret``);
+  ``linux`` -> ``linux``.
 
 Paging is turned off by netmiko's session preparation for each type (``screen-length 0
 temporary``, ``screen-length disable``, ``terminal length 0``). Timeouts: ``timeout``
@@ -198,6 +200,8 @@ class SshSession:
         }
         if t.key_file:
             params.update(use_keys=True, key_file=t.key_file)
+        if t.enable_secret:
+            params["secret"] = t.enable_secret
         if self.known_hosts is not None:
             if not self.known_hosts.is_file():
                 raise TransportError(
@@ -210,7 +214,36 @@ class SshSession:
             raise classify(exc, t) from None
         if self.device_type in ("huawei", "huawei_vrpv8"):
             _prompt_based_config_check(self._conn)
+        if self.device_type.startswith("cisco"):
+            self._enable()
         return self
+
+    def _enable(self) -> None:
+        """Cisco: reach privileged EXEC (``#``) when the login lands in user EXEC (``>``).
+
+        With AAA the usual login is straight to level 15; otherwise the auth profile's
+        ``enable_secret`` is sent. No secret, or a refused one, is an ``auth`` failure:
+        ``show running-config`` needs privileged EXEC.
+        """
+        try:
+            if self._conn.check_enable_mode():
+                return
+            if not self.target.enable_secret:
+                raise TransportError(
+                    "auth",
+                    f"ssh {self.target.host}:{self.target.port}: the login lands in user EXEC "
+                    "and no enable_secret is configured for it",
+                )
+            self._conn.enable()
+        except TransportError:
+            self.close()
+            raise
+        except Exception as exc:
+            self.close()
+            reason = "auth" if isinstance(exc, ValueError) else classify(exc, self.target).reason
+            raise TransportError(
+                reason, f"ssh {self.target.host}:{self.target.port}: enable refused"
+            ) from None
 
     def _end_of_output(self) -> str:
         """The prompt *at the end* of what was read: a prompt left over from the login (a
