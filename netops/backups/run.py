@@ -163,7 +163,10 @@ def run_backups(
                         outcome = DeviceOutcome(
                             **{**outcome.__dict__, "changed": changed and not is_new, "new": is_new}
                         )
-                        if store_config_records:
+                        # an unchanged config is already the stored record: writing it
+                        # again would rewrite every config (~140 MB at 15k devices) per run
+                        fresh = changed or outcome.device not in previous
+                        if store_config_records and fresh:
                             config_records.append(
                                 (
                                     outcome.device,
