@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from netops.transports.snmp.agent import MibView, SimDevice
-from netops.transports.snmp.ber import decode_varbinds
-from netops.transports.snmp.types import OID, Tag, Value, format_oid
+from netops.transports.snmp.agent import MibView
+from netops.transports.snmp.types import Tag, format_oid
+from tests.conftest import require
 from tests.transports.snmp.conftest import (
     COMMUNITY,
     V3_USERS,
@@ -14,20 +14,21 @@ from tests.transports.snmp.conftest import (
     cli_v3_args,
     netsnmp,
     parse_netsnmp,
+    served_rows,
 )
 
 pytestmark = pytest.mark.real
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    require("snmpget", "snmpwalk", "snmpbulkwalk", "snmpbulkget", "snmpset")
+
+
 FMT = ["-On", "-Ox", "-Ot", "-Oe"]
 
 
-def served(device: SimDevice, under: OID = ()) -> list[tuple[OID, int, Value]]:
-    view = device.view
-    out = []
-    for i, oid in enumerate(view.oids):
-        if oid[: len(under)] == under:
-            raw = view.varbind(i)
-            out.append(tuple(decode_varbinds(raw, 0, len(raw))[0]))
-    return out
+served = served_rows
 
 
 def strip_end(rows: list) -> list:
