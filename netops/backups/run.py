@@ -275,7 +275,10 @@ def _record(
                 record_counts={"config": 1} if o.ok else {},
             )
         )
-    store.save_many([*statuses, *config_records])
+    # apart: one batch of both kinds would read every device's stored config (the
+    # existing-rows query covers every device of the batch for every kind in it)
+    store.save_many(statuses)
+    store.save_many(config_records)
     store.save_poll_results(polls)
     if run.events:
         store.add_events(run.events)
