@@ -100,11 +100,16 @@ def _prompt_based_config_check(conn: Any) -> None:
     conn.check_config_mode = check
 
 
+#: What ends a prompt after its base (netmiko's ``base_prompt``): VRP/Comware ``>``/``]``,
+#: IOS ``#``/``>`` (config modes: ``(config-if)#``), Linux ``$``/``#``.
+_TERMINATOR = r"(?:\([\w-]+\))?[>\]#$]"
+
+
 def _drop_stale_prompts(output: str, base_prompt: str) -> str:
     """Leading lines that are only a prompt (left over from the login) are not output."""
     if not base_prompt:
         return output
-    stale = re.compile(rf"\s*(?:HRP_\w)?[<\[]?{re.escape(base_prompt)}\S{{0,3}}\s*")
+    stale = re.compile(rf"\s*(?:HRP_\w)?[<\[]?{re.escape(base_prompt)}{_TERMINATOR}\s*")
     lines = output.split("\n")
     while len(lines) > 1 and stale.fullmatch(lines[0]):
         lines.pop(0)
@@ -249,10 +254,12 @@ class SshSession:
         """The prompt *at the end* of what was read: a prompt left over from the login (a
         slow device prints it after netmiko cleared its buffer) sits before the command's
         echo and must not end the read -- netmiko's own prompt search takes it, returning
-        an empty output. Anchoring at the end also spares netmiko's extra prompt probe
-        per command."""
+        an empty output. The prompt's terminator is required (``<core-1>``, ``[core-1]``,
+        ``edge-br-1#``, ``[netops@dc-db-1 ~]$``): a config line ending in the bare name
+        (``sysname core-1``) at a read boundary must not end the read either. Anchoring
+        at the end also spares netmiko's extra prompt probe per command."""
         prompt = re.escape(str(self._conn.base_prompt).strip())
-        return rf"{prompt}[^\r\n]{{0,3}}\s*$"
+        return rf"{prompt}{_TERMINATOR}\s*$"
 
     def send(self, command: str, *, timeout: float | None = None) -> str:
         """The output of ``command`` (paging off, prompt and echo stripped)."""

@@ -109,3 +109,31 @@ def test_missing_known_hosts_file_is_a_clear_failure(sshd: Sshd, tmp_path: Path)
     with pytest.raises(TransportError) as info:
         SshSession(_target(sshd), timeout=10, known_hosts=tmp_path / "nope").connect()
     assert info.value.reason == "auth" and "known_hosts file" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("base", "read_so_far", "ends"),
+    [
+        ("core-1", "#\n sysname core-1\n#\n<core-1>", True),
+        ("core-1", "#\n sysname core-1\r\n", False),  # a read boundary inside the config
+        ("core-1", "<core-1>display current-configuration\r\n#\r\n", False),  # stale prompt
+        ("edge-fw-1", "...\nHRP_M<edge-fw-1>", True),
+        ("edge-br-1", "hostname edge-br-1\n", False),
+        ("edge-br-1", "end\nedge-br-1#", True),
+        ("[netops@dc-db-1 ~]", "dc-db-1\n[netops@dc-db-1 ~]$ ", True),
+    ],
+)
+def test_output_ends_only_at_a_final_prompt(base: str, read_so_far: str, ends: bool) -> None:
+    import re
+
+    from netops.transports.ssh import _TERMINATOR
+
+    assert bool(re.search(rf"{re.escape(base)}{_TERMINATOR}\s*$", read_so_far)) is ends
+
+
+def test_stale_login_prompts_are_not_output() -> None:
+    from netops.transports.ssh import _drop_stale_prompts
+
+    assert _drop_stale_prompts("<core-1>\n#\n sysname core-1", "core-1") == "#\n sysname core-1"
+    assert _drop_stale_prompts("HRP_M<fw-1>\nRole: active", "fw-1") == "Role: active"
+    assert _drop_stale_prompts("core-1\nx", "core-1") == "core-1\nx"  # not a prompt
