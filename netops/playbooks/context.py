@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -47,8 +46,6 @@ class RunContext:
     settings: Settings
     store: Store
     sessions: SessionFactory
-    #: ``fetch(device) -> running config`` exactly as config backups fetch it.
-    config_fetch: Callable[[Device], str]
     values: dict[str, Value]
     mode: Literal["read_only", "dry_run", "commit"]
     actor: str

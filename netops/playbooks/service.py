@@ -68,7 +68,6 @@ class PlaybookService:
         *,
         endpoints: dict[str, DeviceEndpoints] | None = None,
         sessions: SessionFactory | None = None,
-        config_fetch: Callable[[Device], str] | None = None,
         playbooks: Mapping[str, LoadedPlaybook] | None = None,
         secrets: Secrets | None = None,
         background_workers: int = 4,
@@ -81,7 +80,6 @@ class PlaybookService:
         self.audit.close_dead_runs(socket.gethostname(), _alive)
         self._playbooks = dict(playbooks) if playbooks is not None else None
         self._sessions = sessions
-        self._config_fetch = config_fetch
         self._secrets = secrets
         self._pool: ThreadPoolExecutor | None = None
         self._workers = background_workers
@@ -186,17 +184,11 @@ class PlaybookService:
         settings = self.settings
         secrets = self._secrets or load_secrets(settings.secrets_file)
         sessions = self._sessions
-        fetch = self._config_fetch
-        if sessions is None or fetch is None:
-            from netops.collectors.ssh import cli_sections, config_fetcher
+        if sessions is None:
+            from netops.collectors.ssh import cli_sections
 
             sections = cli_sections(settings.collectors_dir)
-            sessions = sessions or ssh_sessions(
-                self.inventory, settings, secrets, self.endpoints, sections
-            )
-            fetch = fetch or config_fetcher(
-                self.inventory, sections, settings.ssh, secrets, self.endpoints
-            )
+            sessions = ssh_sessions(self.inventory, settings, secrets, self.endpoints, sections)
         folder = settings.playbooks.resolved_bundle_dir(settings.state_dir)
         bundles.prune(folder, settings.playbooks.bundle_retention_days)
         return RunContext(
@@ -206,7 +198,6 @@ class PlaybookService:
             settings=settings,
             store=self.store,
             sessions=sessions,
-            config_fetch=fetch,
             values=request.values,
             mode=request.mode,
             actor=request.actor,

@@ -103,6 +103,14 @@ def first_error(output: str, pattern: str | None) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def _without_echo(output: str, command: str) -> str:
+    """The output without a leading echo of its command (a prompt remnant such as
+    ``>display current-configuration`` seen on a session's first Comware command): the
+    runner compares two reads of a config, and an echo in one of them is not config."""
+    first, _, rest = output.partition("\n")
+    return rest if first.rstrip().endswith(command) else output
+
+
 class SshDeviceSession:
     """A :class:`DeviceSession` over SSH (netmiko), with the platform's profile device type."""
 
@@ -135,7 +143,7 @@ class SshDeviceSession:
             raise PlaybookError(
                 f"{self.target.device}: the {self.target.platform} profile has no 'config' commands"
             )
-        return "\n".join(self._ssh.send(c) for c in self.config_commands)
+        return "\n".join(_without_echo(self._ssh.send(c), c) for c in self.config_commands)
 
     def _prompts(self, conn: Any) -> tuple[str, str]:
         """(config-mode prompt, exec prompt) patterns for this device's base prompt.
@@ -197,15 +205,7 @@ class SshDeviceSession:
         return outcome
 
     def save(self) -> str:
-        conn = self._conn()
-        try:
-            return str(conn.save_config())
-        except NotImplementedError:
-            raise PlaybookError(
-                f"netmiko cannot save the config of {self.target.platform}"
-            ) from None
-        except Exception as exc:
-            raise classify(exc, self.target) from None
+        return self._ssh.save_config()
 
     def close(self) -> None:
         """Log out and close. Not netmiko's disconnect(): its cleanup() first asks whether the

@@ -76,9 +76,7 @@ def bench_runner(districts: int) -> None:
         )
         net = FakeNetwork()
         store = Store.from_settings(settings)
-        service = PlaybookService(
-            settings, inv, store, sessions=net.sessions, config_fetch=net.fetch
-        )
+        service = PlaybookService(settings, inv, store, sessions=net.sessions)
         for mode in (False, True):
             request = service.prepare(
                 "set-description",

@@ -113,7 +113,6 @@ def make_service(
             reference,
             store,
             sessions=network.sessions,
-            config_fetch=network.fetch,
         )
 
     yield make

@@ -161,13 +161,6 @@ class FakeNetwork:
     def sessions(self, device: Device) -> FakeSession:
         return FakeSession(self.device(device.name))
 
-    def fetch(self, device: Device) -> str:
-        session = self.sessions(device)
-        try:
-            return session.running_config()
-        finally:
-            session.close()
-
     @property
     def opened(self) -> int:
         return sum(d.sessions for d in self.devices.values())

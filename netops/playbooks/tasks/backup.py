@@ -1,16 +1,16 @@
 """``backup_configs``: back up the targets' running configurations now, as one history commit.
 
-The same path as the scheduled backup (:func:`netops.backups.run.run_backups`): secrets
-masked, one commit for the run, per-device status and poll results, change events (a
-change a playbook made and marked is ``config.expected_change``, not a warning).
+Exactly what ``netops backup configs`` and the scheduled backup run
+(:func:`netops.backups.service.backup_devices`): secrets masked, one commit for the run,
+per-device status and poll results, change events (a change a playbook made and marked is
+``config.expected_change``, not a warning).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netops.backups.history import ConfigHistory
-from netops.backups.run import run_backups
+from netops.backups.service import backup_devices
 from netops.errors import HistoryError
 from netops.inventory import Device
 from netops.playbooks.context import RunContext
@@ -33,21 +33,8 @@ class BackupConfigs(Task):
     def run_all(
         self, ctx: RunContext, devices: Sequence[Device], args: BackupArgs
     ) -> dict[str, StepOutcome]:
-        settings = ctx.settings
-        history = ConfigHistory(  # where 'netops backup configs' keeps it
-            settings.resolved_backup_dir / "configs.git",
-            git=settings.backups.git,
-            author=(settings.backups.author_name, settings.backups.author_email),
-        )
         try:
-            run = run_backups(
-                list(devices),
-                ctx.config_fetch,
-                history=history,
-                store=ctx.store,
-                concurrency=settings.ssh.concurrency,
-                store_config_records=settings.backups.store_config_records,
-            )
+            run = backup_devices(ctx.settings, ctx.inventory, ctx.store, devices, ctx.endpoints)
         except HistoryError as exc:
             return {d.name: StepOutcome(False, str(exc), reason="error") for d in devices}
         out: dict[str, StepOutcome] = {}
