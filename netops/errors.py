@@ -70,3 +70,7 @@ class LabError(NetopsError):
 
 class HistoryError(NetopsError):
     """The config backup history (a git repository) could not be read or written."""
+
+
+class DbToolError(NetopsError):
+    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""

@@ -59,6 +59,37 @@ class BackupSettings(_Section):
     )
 
 
+class DbhaSettings(_Section):
+    """Database HA pairs: collection, verdict thresholds, backup reading and restore tests."""
+
+    timeout: float = Field(5.0, gt=0, description="Seconds to connect to a DB node and per query")
+    lag_max_seconds: float = Field(
+        60.0, gt=0, description="Replication lag above this is a finding (DB-HA-03)"
+    )
+    lag_max_bytes: int = Field(
+        256 * 1024 * 1024, gt=0, description="WAL not yet replayed above this is a finding"
+    )
+    trigger_annotation: str = Field(
+        "trigger",
+        description="pgBackRest annotation key whose value 'manual' marks a manual backup",
+    )
+    pgbackrest: str = Field("pgbackrest", description="pgBackRest command (local or over SSH)")
+    pg_bin_dir: Path | None = Field(
+        None, description="PostgreSQL server binaries for restore tests (default: newest found)"
+    )
+    verify_dir: Path | None = Field(
+        None,
+        description="Where restore tests make scratch instances (default: the system temp dir)",
+    )
+    verify_timeout: float = Field(1800.0, gt=0, description="Seconds a restore test may take")
+    verify_user: str = Field("postgres", description="Superuser of the restored cluster")
+    verify_amcheck: bool = Field(True, description="Run pg_amcheck on the restored cluster")
+    verify_queries: list[str] = Field(
+        default_factory=list,
+        description="Sanity queries on the restored 'postgres' database; each must return a first value that is not NULL, false or 0 (e.g. SELECT count(*) > 0 FROM orders)",
+    )
+
+
 class Settings(BaseSettings):
     """All netops settings. Paths are relative to the working directory."""
 
@@ -86,6 +117,7 @@ class Settings(BaseSettings):
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
     backups: BackupSettings = Field(default_factory=BackupSettings)
+    dbha: DbhaSettings = Field(default_factory=DbhaSettings)
 
     @property
     def resolved_backup_dir(self) -> Path:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import backup, demo, inventory, lab, ssh
+from netops.cli import backup, db, demo, inventory, lab, ssh
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -28,6 +28,7 @@ app.add_typer(lab.app, name="lab")
 app.command("demo")(demo.demo)
 app.add_typer(backup.app, name="backup")
 app.add_typer(ssh.app, name="ssh")
+app.add_typer(db.app, name="db")
 
 
 def _version(value: bool) -> None:
