@@ -22,15 +22,17 @@ import resource
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
 
 import asyncssh
 
+from netops.errors import LabError
 from netops.inventory import load_inventory
-from netops.lab import mib
-from netops.lab.faults import SCENARIOS, FaultBook
+from netops.lab import databases, mib
+from netops.lab.faults import SCENARIOS, Fault, FaultBook
 from netops.lab.secrets import LAB_AUTH_KEY, LAB_COMMUNITY, LAB_PRIV_KEY, LAB_SSH_PASSWORD
 from netops.lab.sshserver import SshService
 from netops.lab.state import Lab, LabDevice, build_lab
@@ -50,6 +52,10 @@ def address_of(base: int, index: int) -> str:
 
 def lab_file(endpoints: Path) -> Path:
     return endpoints.with_name(endpoints.name + ".lab.json")
+
+
+#: In the lab's state folder: the path of the real database pairs' folder (for clean-up).
+DB_DIR_FILE = "databases.dir"
 
 
 class LabSnmpDevice(SimDevice):
@@ -90,12 +96,62 @@ class LabRuntime:
         self.addresses: dict[str, str] = {}
         self.stop_event = asyncio.Event()
         self.trap_receiver: tuple[str, int] | None = None
+        self.db: databases.LabDatabases | None = None
+        self.db_note = "off (--db off)" if args.db == "off" else ""
+        self.db_pending: list[tuple[Fault, str, bool]] = []
+        self.lock = asyncio.Lock()  # one fault change at a time (database ones take seconds)
         if args.trap_receiver:
             host, _, port = args.trap_receiver.rpartition(":")
             self.trap_receiver = (host or "127.0.0.1", int(port))
 
     async def start(self) -> None:
         _raise_fd_limit()
+        db_start = self._start_databases()
+        try:
+            await self._start_devices()
+            if db_start is not None:
+                await db_start
+        except BaseException:
+            if db_start is not None:
+                await asyncio.gather(db_start, return_exceptions=True)
+            raise
+        self.book.db_hook = self._db_hook
+        for scenario in self.args.scenario or []:
+            self.book.scenario(scenario)
+        await self._run_db()
+        self.invalidate()
+
+    def _start_databases(self) -> asyncio.Future[None] | None:
+        """Real PostgreSQL pairs for the database servers, started in a thread (or a note why not)."""
+        if self.args.db == "off":
+            return None
+        reason = databases.unavailable()
+        if reason is None and not databases.database_pairs(self.lab):
+            reason = "the inventory has no PostgreSQL pair"
+        if reason is not None:
+            if self.args.db == "on":
+                raise LabError(f"--db on: no real database pair can run: {reason}")
+            self.db_note = f"simulated only: {reason}"
+            log.info("database servers without a real PostgreSQL pair: %s", reason)
+            return None
+        base = Path(tempfile.mkdtemp(prefix="netops-lab-pg-"))
+        state_dir = Path(self.args.state_dir)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / DB_DIR_FILE).write_text(str(base) + "\n", encoding="utf-8")
+        self.db = databases.LabDatabases(self.lab, base, self.args.db_pairs)
+        self.db_note = "real PostgreSQL: " + ", ".join(self.db.pairs)
+        db = self.db
+
+        def start() -> None:
+            clock = time.monotonic()
+            db.start()
+            log.info(
+                "database pairs %s ready in %.1f s", ", ".join(db.pairs), time.monotonic() - clock
+            )
+
+        return asyncio.ensure_future(asyncio.to_thread(start))
+
+    async def _start_devices(self) -> None:
         n = len(self.lab.devices)
         host_key = asyncssh.generate_private_key("ssh-ed25519")
         for attempt in range(20):
@@ -124,9 +180,6 @@ class LabRuntime:
             self.snmp_devices[name] = sim
             dev.change_hooks.append(lambda _d: self.invalidate())
         self.book.on_link_change.append(self._link_trap)
-        for scenario in self.args.scenario or []:
-            self.book.scenario(scenario)
-        self.invalidate()
         log.info(
             "lab serving %d devices: SNMP port %d, SSH port %d", n, agent.shared_port, ssh.port
         )
@@ -135,6 +188,33 @@ class LabRuntime:
         profile = self.inventory.auth_profile_by_name.get(dev.device.auth)
         name = profile.snmp.user if profile and profile.snmp and profile.snmp.user else "nms"
         return [UsmUser(name, "SHA", LAB_AUTH_KEY, "AES", LAB_PRIV_KEY)]
+
+    def _db_hook(self, fault: Fault, pair: str, on: bool) -> None:
+        """Database faults: queued here, run on the real pair by :meth:`_run_db` in a thread."""
+        if self.db is None or pair not in self.db.pairs:
+            if on:
+                fault.detail = f"no real database pair for {pair} ({self.db_note})"
+            return
+        self.db_pending.append((fault, pair, on))
+
+    async def _run_db(self) -> None:
+        """Run the queued database fault actions; a failed one is taken back and reported."""
+        pending, self.db_pending = self.db_pending, []
+        errors = []
+        for fault, pair, on in pending:
+            assert self.db is not None
+            try:
+                detail = await asyncio.to_thread(self.db.apply, fault.kind, pair, on)
+            except Exception as exc:  # reported to the caller; the fault does not stay half-made
+                errors.append(f"{fault.kind} on {pair}: {exc}")
+                if on and fault in self.book.faults:
+                    self.book.faults.remove(fault)
+                    self.lab.service_holders.pop(pair, None)
+                continue
+            if on:
+                fault.detail = detail
+        if errors:
+            raise LabError("; ".join(errors))
 
     def invalidate(self) -> None:
         """Something changed: rebuild views lazily, re-read fault flags."""
@@ -198,6 +278,9 @@ class LabRuntime:
                     "password": LAB_SSH_PASSWORD,
                 },
             }
+        if self.db is not None:
+            for key, entry in self.db.endpoints().items():
+                out.setdefault(key, {}).update(entry)
         return out
 
     # -- control ----------------------------------------------------------------------------
@@ -205,12 +288,30 @@ class LabRuntime:
         try:
             line = await reader.readline()
             request = json.loads(line or b"{}")
-            reply = self.dispatch(request)
+            if request.get("op") in ("status", "fault-list", "stop"):
+                reply = self.dispatch(request)
+            else:
+                async with self.lock:
+                    reply = self.dispatch(request)
+                    try:
+                        await self._run_db()
+                    finally:
+                        self.invalidate()
+                    reply = self._refresh(reply)
         except Exception as exc:  # every error goes back to the caller as one line
             reply = {"ok": False, "error": str(exc)}
         writer.write(json.dumps(reply).encode() + b"\n")
         await writer.drain()
         writer.close()
+
+    def _refresh(self, reply: dict[str, Any]) -> dict[str, Any]:
+        """Fault details as they are after the database actions ran."""
+        by_id = {f.id: f for f in self.book.faults}
+        if "faults" in reply:
+            reply["faults"] = [
+                by_id[f["id"]].public() if f["id"] in by_id else f for f in reply["faults"]
+            ]
+        return reply
 
     def dispatch(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
@@ -218,15 +319,12 @@ class LabRuntime:
             return {"ok": True, **self.status()}
         if op == "fault-add":
             faults = self.book.add(request["kind"], request.get("device"), request.get("interface"))
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in faults]}
         if op == "scenario":
             faults = self.book.scenario(request["name"])
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in faults]}
         if op == "fault-clear":
             cleared = self.book.clear(request.get("id"), request.get("device"))
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in cleared]}
         if op == "fault-list":
             return {"ok": True, "faults": [f.public() for f in self.book.faults]}
@@ -247,6 +345,8 @@ class LabRuntime:
             "faults": [f.public() for f in self.book.faults],
             "uptime_seconds": round(time.time() - self.lab.started, 1),
             "inventory": str(self.args.inventory),
+            "databases": self.db_note,
+            "database_pairs": self.db.status() if self.db is not None else {},
         }
 
 
@@ -264,6 +364,16 @@ def _raise_fd_limit() -> None:
 
 async def amain(args: argparse.Namespace) -> None:
     rt = LabRuntime(args)
+    try:
+        await _serve(rt, args)
+    finally:
+        if rt.db is not None:
+            await asyncio.to_thread(rt.db.teardown)
+            with contextlib.suppress(FileNotFoundError):
+                (Path(args.state_dir) / DB_DIR_FILE).unlink()
+
+
+async def _serve(rt: LabRuntime, args: argparse.Namespace) -> None:
     await rt.start()
     state_dir = Path(args.state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -314,6 +424,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--snmp-version", choices=["2c", "3"], default="3")
     parser.add_argument("--trap-receiver", default=None, help="HOST:PORT for linkDown/linkUp traps")
+    parser.add_argument(
+        "--db",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="real PostgreSQL pairs for the database servers (auto: when installed)",
+    )
+    parser.add_argument("--db-pairs", type=int, default=1, help="at most this many real pairs")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -161,6 +161,9 @@ class Lab:
     links_up: dict[int, bool]  # id(link) -> up
     rogue_links: list[tuple[str, str, str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.time)
+    #: HA pair name -> devices holding its service address now (default: the first member;
+    #: the real database pair's faults move it, both members hold it in a split brain)
+    service_holders: dict[str, set[str]] = field(default_factory=dict)
 
     def device(self, name: str) -> LabDevice:
         try:
@@ -169,6 +172,14 @@ class Lab:
             raise KeyError(f"no device {name!r} in the lab") from None
 
     # -- link state -------------------------------------------------------------------------
+    def holds_service_address(self, device: str) -> str | None:
+        """The service address ``device`` holds now (of its HA pair), if any."""
+        for pair in self.inventory.ha_pairs:
+            if device in pair.members and pair.service_address is not None:
+                holders = self.service_holders.get(pair.name, {pair.members[0]})
+                return str(pair.service_address) if device in holders else None
+        return None
+
     def link_up(self, link: Link) -> bool:
         if not self.links_up.get(id(link), True):
             return False

@@ -25,7 +25,7 @@ from tests.conftest import REFERENCE, require
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     endpoints = tmp_path_factory.mktemp("lab") / "endpoints.json"
-    status = control.up(REFERENCE, endpoints, snmp_version="3")
+    status = control.up(REFERENCE, endpoints, snmp_version="3", db="off")
     try:
         data = json.loads(endpoints.read_text())
         yield {"endpoints": endpoints, "status": status, "ep": data}
@@ -373,7 +373,7 @@ def test_scenario_isolation_breach(lab: dict[str, Any]) -> None:
 
 def test_lab_down_leaves_no_process(tmp_path: Path) -> None:
     small = tmp_path / "ep.json"
-    status = control.up(REFERENCE, small)
+    status = control.up(REFERENCE, small, db="off")
     pid = status["pid"]
     assert Path(f"/proc/{pid}").exists()
     control.down(small)
@@ -382,3 +382,28 @@ def test_lab_down_leaves_no_process(tmp_path: Path) -> None:
     )
     assert not alive
     assert not (tmp_path / "ep.json.lab.json").exists()
+
+
+def test_database_faults_without_a_real_pair(lab: dict[str, Any]) -> None:
+    """--db off: the faults are recorded, say so, and split brain still moves the service address."""
+    ep = lab["endpoints"]
+    assert lab["status"]["databases"] == "off (--db off)"
+    assert "postgres" not in lab["ep"]["dc-db-1"]
+
+    def vip_on(device: str) -> bool:
+        conn = _ssh(lab, device, "linux")
+        try:
+            addrs = json.loads(conn.send_command("ip -j addr show"))
+        finally:
+            conn.disconnect()
+        eth1 = next(a for a in addrs if a["ifname"] == "eth1")
+        return "10.1.8.10" in {i["local"] for i in eth1["addr_info"]}
+
+    assert vip_on("dc-db-1") and not vip_on("dc-db-2")
+    fault = control.request(ep, {"op": "fault-add", "kind": "db-split-brain"})["faults"][0]
+    try:
+        assert fault["device"] == "dc-db-2" and "no real database pair" in fault["detail"]
+        assert vip_on("dc-db-1") and vip_on("dc-db-2")
+    finally:
+        control.request(ep, {"op": "fault-clear", "id": fault["id"]})
+    assert not vip_on("dc-db-2")
