@@ -59,6 +59,12 @@ def up_cmd(
     db_pairs: Annotated[
         int, typer.Option("--db-pairs", min=0, help="At most this many real database pairs")
     ] = 1,
+    views: Annotated[
+        int | None,
+        typer.Option(
+            "--views", min=0, help="SNMP views kept built (default 4096; 0 = all; ~150 KiB each)"
+        ),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Start the lab in the background; returns when every device answers."""
@@ -71,7 +77,9 @@ def up_cmd(
             )
     inv = inventory or settings(ctx).inventory
     path = _endpoints(ctx, endpoints)
-    status = control.up(inv, path, scenario, snmp_version, trap_receiver, db=db, db_pairs=db_pairs)
+    status = control.up(
+        inv, path, scenario, snmp_version, trap_receiver, db=db, db_pairs=db_pairs, views=views
+    )
     if json_out:
         print_json({"endpoints": str(path.resolve()), **status})
         return

@@ -28,6 +28,7 @@ def up(
     timeout: float = 120.0,
     db: str = "auto",
     db_pairs: int = 1,
+    views: int | None = None,
 ) -> dict[str, Any]:
     """Start a lab in the background; return its status once it serves every device.
 
@@ -65,6 +66,8 @@ def up(
         "--db-pairs",
         str(db_pairs),
     ]
+    if views is not None:
+        cmd += ["--views", str(views)]
     for s in scenarios or []:
         cmd += ["--scenario", s]
     if trap_receiver:

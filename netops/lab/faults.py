@@ -232,6 +232,8 @@ class FaultBook:
         self.faults: list[Fault] = []
         self.next_id = 1
         self.on_link_change: list[Any] = []  # callables(device, port, up)
+        #: devices whose state changed since the runtime last looked (their views are stale)
+        self.touched: set[str] = set()
         #: callable(fault, pair name, on) acting on the real database pair (set by the runtime)
         self.db_hook: Any = None
 
@@ -282,24 +284,35 @@ class FaultBook:
         return out
 
     # -- the effects --------------------------------------------------------------------------
-    def _links_changed(self, before: dict[tuple[str, str], bool]) -> None:
-        after = self._link_states()
+    def scope(self, name: str) -> set[str]:
+        """``name`` and every device whose view can change with it (link and rogue peers)."""
+        inv = self.lab.inventory
+        out = {name} | {inv.peer(link, name) for link in inv.links_of(name)}
+        for a, _, b, _ in self.lab.rogue_links:
+            if name in (a, b):
+                out |= {a, b}
+        return out
+
+    def _links_changed(self, before: dict[tuple[str, str], bool], scope: set[str]) -> None:
+        after = self._link_states(scope)
         for key, was in before.items():
             now = after.get(key, was)
             if now != was:
                 for hook in self.on_link_change:
                     hook(key[0], key[1], now)
 
-    def _link_states(self) -> dict[tuple[str, str], bool]:
+    def _link_states(self, scope: set[str]) -> dict[tuple[str, str], bool]:
         out = {}
-        for dev in self.lab.devices.values():
+        for name in scope:
+            dev = self.lab.devices[name]
             for port in dev.ports:
                 if port.link is not None:
                     out[(dev.name, port.name)] = self.lab.oper_up(dev, port)
         return out
 
     def _apply(self, f: Fault, dev: LabDevice, on: bool) -> None:
-        before = self._link_states()
+        scope = self.scope(dev.name)
+        before = self._link_states(scope)
         k = f.kind
         if k == "device-down":
             dev.down = on
@@ -351,7 +364,9 @@ class FaultBook:
             f.detail = "; ".join(c for _, c in cmds)
         else:
             _config(dev, f.undo)
-        self._links_changed(before)
+        scope |= self.scope(dev.name)  # a rogue cable adds a peer
+        self._links_changed(before, scope)
+        self.touched |= scope
 
     def _db(self, f: Fault, on: bool) -> None:
         """Database faults: the service address moves here; the real pair, through the hook."""

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import asyncssh
 
@@ -36,6 +36,7 @@ from netops.lab.faults import SCENARIOS, Fault, FaultBook
 from netops.lab.secrets import LAB_AUTH_KEY, LAB_COMMUNITY, LAB_PRIV_KEY, LAB_SSH_PASSWORD
 from netops.lab.sshserver import SshService
 from netops.lab.state import Lab, LabDevice, build_lab
+from netops.lab.view import LabView, ViewCache
 from netops.transports.snmp.agent import Agent, MibView, SimDevice
 from netops.transports.snmp.types import Tag, parse_oid
 from netops.transports.snmp.usm import UsmUser
@@ -46,6 +47,9 @@ LINK_DOWN = parse_oid("1.3.6.1.6.3.1.1.5.3")
 LINK_UP = parse_oid("1.3.6.1.6.3.1.1.5.4")
 
 
+_LAB_COMMUNITY = LAB_COMMUNITY.encode()
+
+
 def address_of(base: int, index: int) -> str:
     return f"127.{base}.{index // 250}.{index % 250 + 1}"
 
@@ -54,28 +58,44 @@ def lab_file(endpoints: Path) -> Path:
     return endpoints.with_name(endpoints.name + ".lab.json")
 
 
+#: SNMP views kept built: ~150 KiB each, rebuilt in a few ms when evicted
+DEFAULT_VIEWS = 4096
+
 #: In the lab's state folder: the path of the real database pairs' folder (for clean-up).
 DB_DIR_FILE = "databases.dir"
 
 
 class LabSnmpDevice(SimDevice):
-    """A SimDevice whose view is built from the lab state on first use and after changes."""
+    """A SimDevice whose view is built from the lab state on use (kept in a bounded cache).
 
-    def __init__(self, lab: Lab, dev: LabDevice, users: list[UsmUser]) -> None:
+    It accepts the lab community plus every read community of the device's running config
+    (the ``community-public`` fault makes it answer ``public``, as the real device would).
+    """
+
+    def __init__(self, lab: Lab, dev: LabDevice, users: list[UsmUser], cache: ViewCache) -> None:
         self._lab = lab
         self._dev = dev
-        self._view: MibView | None = None
+        self._cache = cache
         super().__init__(dev.name, None, community=LAB_COMMUNITY, users=users)
+
+    def _build(self) -> MibView:
+        return LabView(mib.build_view(self._lab, self._dev))
 
     @property
     def view(self) -> MibView:
-        if self._view is None:
-            self._view = MibView(cast(Any, mib.dedupe(mib.build_view(self._lab, self._dev))))
-        return self._view
+        return self._cache.get(self.name, self._build)
 
     @view.setter
     def view(self, value: MibView | None) -> None:
-        self._view = value
+        self._cache.drop([self.name])  # the agent's constructor sets an empty view: ignore it
+
+    @property
+    def communities(self) -> set[bytes]:
+        return {_LAB_COMMUNITY} | {name.encode() for name, _ in self._dev.facts.communities}
+
+    @communities.setter
+    def communities(self, value: set[bytes]) -> None:
+        """Set by the agent's constructor; the config decides here."""
 
     def sync_faults(self) -> None:
         mode = "timeout" if self._dev.down else self._dev.snmp_mode
@@ -100,6 +120,7 @@ class LabRuntime:
         self.db_note = "off (--db off)" if args.db == "off" else ""
         self.db_pending: list[tuple[Fault, str, bool]] = []
         self.lock = asyncio.Lock()  # one fault change at a time (database ones take seconds)
+        self.views = ViewCache(args.views)
         if args.trap_receiver:
             host, _, port = args.trap_receiver.rpartition(":")
             self.trap_receiver = (host or "127.0.0.1", int(port))
@@ -119,7 +140,7 @@ class LabRuntime:
         for scenario in self.args.scenario or []:
             self.book.scenario(scenario)
         await self._run_db()
-        self.invalidate()
+        self._changed()
 
     def _start_databases(self) -> asyncio.Future[None] | None:
         """Real PostgreSQL pairs for the database servers, started in a thread (or a note why not)."""
@@ -175,10 +196,10 @@ class LabRuntime:
         self.agent, self.ssh = agent, ssh
         for name, dev in self.lab.devices.items():
             users = self._users(dev)
-            sim = LabSnmpDevice(self.lab, dev, users)
+            sim = LabSnmpDevice(self.lab, dev, users, self.views)
             agent.add(sim, self.addresses[name])
             self.snmp_devices[name] = sim
-            dev.change_hooks.append(lambda _d: self.invalidate())
+            dev.change_hooks.append(lambda d: self.invalidate(self.book.scope(d.name)))
         self.book.on_link_change.append(self._link_trap)
         log.info(
             "lab serving %d devices: SNMP port %d, SSH port %d", n, agent.shared_port, ssh.port
@@ -216,11 +237,20 @@ class LabRuntime:
         if errors:
             raise LabError("; ".join(errors))
 
-    def invalidate(self) -> None:
-        """Something changed: rebuild views lazily, re-read fault flags."""
-        for sim in self.snmp_devices.values():
-            sim.view = None
-            sim.sync_faults()
+    def invalidate(self, names: set[str] | None = None) -> None:
+        """Devices changed (all when None): their views are rebuilt on use, fault flags re-read."""
+        if names is None:
+            names = set(self.snmp_devices)
+        self.views.drop(names)
+        for name in names:
+            sim = self.snmp_devices.get(name)
+            if sim is not None:
+                sim.sync_faults()
+
+    def _changed(self) -> None:
+        """After faults: invalidate what they touched."""
+        touched, self.book.touched = self.book.touched, set()
+        self.invalidate(touched)
 
     def _link_trap(self, device: str, port: str, up: bool) -> None:
         if self.trap_receiver is None or self.agent is None:
@@ -296,7 +326,7 @@ class LabRuntime:
                     try:
                         await self._run_db()
                     finally:
-                        self.invalidate()
+                        self._changed()
                     reply = self._refresh(reply)
         except Exception as exc:  # every error goes back to the caller as one line
             reply = {"ok": False, "error": str(exc)}
@@ -345,6 +375,12 @@ class LabRuntime:
             "faults": [f.public() for f in self.book.faults],
             "uptime_seconds": round(time.time() - self.lab.started, 1),
             "inventory": str(self.args.inventory),
+            "views": {
+                "kept": len(self.views),
+                "limit": self.views.size,
+                "builds": self.views.builds,
+                "build_cpu_seconds": round(self.views.build_seconds, 2),
+            },
             "databases": self.db_note,
             "database_pairs": self.db.status() if self.db is not None else {},
         }
@@ -431,10 +467,17 @@ def main(argv: list[str] | None = None) -> None:
         help="real PostgreSQL pairs for the database servers (auto: when installed)",
     )
     parser.add_argument("--db-pairs", type=int, default=1, help="at most this many real pairs")
+    parser.add_argument(
+        "--views",
+        type=int,
+        default=DEFAULT_VIEWS,
+        help="SNMP views kept built (least recently used dropped; 0 = all)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per session otherwise
     try:
         asyncio.run(amain(args))
     except Exception:

@@ -8,6 +8,7 @@ leaves no process behind.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,7 +219,8 @@ def test_config_commands_change_the_running_config(lab: dict[str, Any]) -> None:
         conn.send_config_set(["interface GigabitEthernet0/0/9", "description provisioned-by-test"])
         config = conn.send_command("display current-configuration")
         block = config.split("interface GigabitEthernet0/0/9\n", 1)[1].split("#", 1)[0]
-        assert " description provisioned-by-test" in block
+        # VRP prints the description first, before the unused port's shutdown
+        assert block.splitlines() == [" description provisioned-by-test", " shutdown"]
         conn.send_config_set(["interface GigabitEthernet0/0/9", "undo description"])
         assert "provisioned-by-test" not in conn.send_command("display current-configuration")
     finally:
@@ -323,7 +325,7 @@ def test_config_faults_show_in_config_and_cli(lab: dict[str, Any]) -> None:
     conn = _ssh(lab, "core-2", "huawei")
     try:
         verbose = conn.send_command("display ip vpn-instance verbose ZW_PUBLIC")
-        assert "Import VPN Targets :  65000:10 65000:90" in verbose
+        assert "  Import VPN Targets : 65000:10 65000:90" in verbose
         config = conn.send_command("display current-configuration")
         assert (
             "ip route-static vpn-instance ZW_PUBLIC 0.0.0.0 0.0.0.0 vpn-instance ZW_INTERNET"
@@ -407,3 +409,102 @@ def test_database_faults_without_a_real_pair(lab: dict[str, Any]) -> None:
     finally:
         control.request(ep, {"op": "fault-clear", "id": fault["id"]})
     assert not vip_on("dc-db-2")
+
+
+def _snmpget(lab: dict[str, Any], device: str, community: str, oid: str) -> str:
+    require("snmpget")
+    e = lab["ep"][device]["snmp"]
+    out = subprocess.run(
+        [
+            "snmpget",
+            "-v2c",
+            "-c",
+            community,
+            "-Oqv",
+            "-t",
+            "1",
+            "-r",
+            "0",
+            f"{e['host']}:{e['port']}",
+            oid,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    return out.stdout.strip() if out.returncode == 0 else f"error: {out.stderr.strip()}"
+
+
+def test_community_public_drift_makes_the_agent_answer_public(lab: dict[str, Any]) -> None:
+    ep = lab["endpoints"]
+    device = "acc-jiefang-03"
+    assert "Timeout" in _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0")
+    fault = control.request(ep, {"op": "fault-add", "kind": "community-public", "device": device})[
+        "faults"
+    ][0]
+    try:
+        assert _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0") == f'"{device}"'
+        assert "Timeout" in _snmpget(lab, "acc-jiefang-04", "public", "1.3.6.1.2.1.1.5.0")
+    finally:
+        control.request(ep, {"op": "fault-clear", "id": fault["id"]})
+    assert "Timeout" in _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0")
+    assert _snmpget(lab, device, "netops-lab", "1.3.6.1.2.1.1.5.0") == f'"{device}"'
+
+
+def test_full_bulkwalk_returns_every_oid_of_the_view_in_order(
+    lab: dict[str, Any], reference: Inventory
+) -> None:
+    """snmpbulkwalk of .1 gets exactly the view (lexicographic, no gap, no duplicate).
+
+    A bare ``snmpbulkwalk HOST`` walks mib-2 (1.3.6.1.2.1) only, and multi-line strings
+    (sysDescr) print on several lines: that is why a line count of such a walk is lower
+    than the view's size.
+    """
+    from netops.lab import mib
+    from netops.lab.state import build_lab
+    from netops.lab.view import LabView
+
+    fresh = build_lab(reference)  # the clean lab is deterministic: same OIDs as the running one
+    view = LabView(mib.build_view(fresh, fresh.devices["core-1"]))
+    expected = [".".join(map(str, o)) for o in view.oids]
+    lines = _walk(lab, "core-1", ".1", v2c=True)
+    walked = [line.split(" ", 1)[0].lstrip(".") for line in lines if line.startswith(".")]
+    assert walked[-1] == walked[-2]  # net-snmp prints the endOfMibView marker on the last OID
+    assert walked[:-1] == expected
+    mib2 = _walk(lab, "core-1", "1.3.6.1.2.1", v2c=True)
+    assert len([x for x in mib2 if x.startswith(".")]) == sum(
+        1 for o in expected if o.startswith("1.3.6.1.2.1.")
+    )
+
+
+def test_vrp_and_usg_formats_as_the_real_platforms_print_them(
+    lab: dict[str, Any], reference: Inventory
+) -> None:
+    """Layouts checked against vendor samples; the collectors' own parsers read them."""
+    from netops.collectors.parsers.firewall import huawei_hrp_state
+    from netops.collectors.parsers.vrf import huawei_vpn_instance_verbose
+
+    conn = _ssh(lab, "core-1", "huawei")
+    try:
+        verbose = conn.send_command("display ip vpn-instance verbose")
+    finally:
+        conn.disconnect()
+    lines = verbose.splitlines()
+    reference_vrfs = reference.vrfs_on("core-1")
+    assert lines[0] == f" Total VPN-Instances configured : {len(reference_vrfs)}"
+    assert "  Vrf Status : UP" in lines and "  Label policy: label per route" in lines
+    vrfs = {v["name"]: v for v in huawei_vpn_instance_verbose(verbose)}
+    assert vrfs["ZW_PUBLIC"]["rd"] == "65000:10"
+    assert "65000:10" in vrfs["ZW_PUBLIC"]["import_targets"]
+    assert all(v["interfaces"] for v in vrfs.values())
+    conn = _ssh(lab, "edge-fw-1", "huawei")
+    try:
+        policy = conn.send_command("display security-policy rule all")
+        hrp = conn.send_command("display hrp state")
+    finally:
+        conn.disconnect()
+    rows = policy.splitlines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+08:00", rows[0])
+    assert rows[1].startswith("Total:") and rows[2].startswith("RULE ID  RULE NAME")
+    assert rows[-2].split() == ["0", "default", "enable", "deny", "0"]
+    assert huawei_hrp_state(hrp)[0]["role"] == "active"
