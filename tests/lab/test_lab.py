@@ -508,3 +508,88 @@ def test_vrp_and_usg_formats_as_the_real_platforms_print_them(
     assert rows[1].startswith("Total:") and rows[2].startswith("RULE ID  RULE NAME")
     assert rows[-2].split() == ["0", "default", "enable", "deny", "0"]
     assert huawei_hrp_state(hrp)[0]["role"] == "active"
+
+
+DIAGNOSTICS = [
+    (
+        "agg-jiefang",
+        "huawei",
+        [
+            "display device",
+            "display cpu-usage",
+            "display memory-usage",
+            "display temperature all",
+            "display alarm active",
+            "display ip interface brief",
+            "display ip routing-table statistics",
+            "display logbuffer",
+            "display trapbuffer",
+            "display clock",
+        ],
+        {"display device"},
+    ),
+    (
+        "acc-jiefang-02",
+        "hp_comware",
+        [
+            "display clock",
+            "display device",
+            "display cpu-usage",
+            "display memory",
+            "display environment",
+            "display ip interface brief",
+            "display logbuffer",
+            "display trapbuffer",
+        ],
+        {"display clock"},
+    ),
+    (
+        "edge-br-1",
+        "cisco_ios",
+        [
+            "show clock",
+            "show processes cpu sorted",
+            "show memory statistics",
+            "show environment all",
+            "show inventory",
+            "show interfaces",
+            "show lldp neighbors",
+            "show logging",
+        ],
+        {
+            "show clock",
+            "show processes cpu sorted",
+            "show inventory",
+            "show interfaces",
+            "show lldp neighbors",
+            "show logging",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("device", "device_type", "commands", "templated"), DIAGNOSTICS)
+def test_on_call_diagnostics_commands(
+    lab: dict[str, Any],
+    reference: Inventory,
+    device: str,
+    device_type: str,
+    commands: list[str],
+    templated: set[str],
+) -> None:
+    """What a collect-diagnostics playbook sends: every command answers, templates parse."""
+    ntc = {"huawei": "huawei_vrp"}.get(device_type, device_type)
+    conn = _ssh(lab, device, device_type)
+    try:
+        for command in commands:
+            out = conn.send_command(command)
+            assert out.strip(), command
+            assert "Unrecognized command" not in out and "Invalid input" not in out, command
+            if command in templated:
+                rows = _parse(ntc, command, out)
+                assert rows, f"{command} parsed to nothing"
+                if command == "show lldp neighbors":
+                    expected = {reference.peer(link, device) for link in reference.links_of(device)}
+                    assert {r["neighbor_name"] for r in rows} == expected
+    finally:
+        conn.disconnect()

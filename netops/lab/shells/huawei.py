@@ -8,6 +8,7 @@ from ipaddress import IPv4Interface, IPv4Network
 
 from netops.inventory import HaKind, Platform
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import Shell, now_text, uptime_text
 from netops.lab.state import mac_text, route_rows
 
@@ -115,6 +116,7 @@ class HuaweiShell(Shell):
             a("display security-policy rule all", self.policy_all)
             a("display security-policy rule name", self.policy_rule, 1)
             a("display hrp state", self.hrp_state)
+        diagnostics.REGISTER[self.dialect](self)
 
     # -- prompt and errors --------------------------------------------------------------------
     def hrp_prefix(self) -> str:
