@@ -11,6 +11,7 @@ from rich.table import Table
 from netops.backups.history import ConfigHistory
 from netops.backups.run import run_backups
 from netops.backups.status import StatusSource, backup_status
+from netops.cli import db as dbcli
 from netops.cli.common import (
     EndpointsOption,
     InventoryOption,
@@ -33,7 +34,7 @@ app = typer.Typer(
 )
 
 #: Extra status rows (database backups): the DB HA subsystem adds its function here.
-STATUS_SOURCES: list[StatusSource] = []
+STATUS_SOURCES: list[StatusSource] = [dbcli.db_status_rows]
 
 DeviceOption = Annotated[
     list[str] | None,
@@ -227,3 +228,7 @@ def show(
     history = history_of(settings(ctx))
     rev = history.resolve(revision) if revision else None
     console.print(history.show(device, rev), markup=False, highlight=False, end="")
+
+
+# restore tests of database backups: `netops backup verify` (same as `netops db verify`)
+app.command("verify")(dbcli.backup_verify)

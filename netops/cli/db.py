@@ -29,6 +29,7 @@ from netops.models import DbBackup, DbBackupVerification, Finding
 from netops.settings import Settings
 
 if TYPE_CHECKING:
+    from netops.backups.status import BackupStatusRow
     from netops.store import Store
 
 # collection, verification and the store load drivers (psycopg, paramiko, SQLAlchemy):
@@ -185,6 +186,53 @@ def db_backup_rows(
                 ],
             }
         )
+    return rows
+
+
+def db_status_rows(inventory: Inventory, store: Store, now: datetime) -> list[BackupStatusRow]:
+    """Rows of ``netops backup status``: per database pair, its automatic and manual backups.
+
+    The ``StatusSource`` of :mod:`netops.backups.status`; restore tests are in
+    ``netops db backups``.
+    """
+    from netops.backups.status import BackupStatusRow
+    from netops.dbha.checks import database_pairs, policy_for
+
+    rows: list[BackupStatusRow] = []
+    for pair in database_pairs(inventory):
+        policy = policy_for(inventory, pair)
+        found = [
+            cast(DbBackup, r) for s in store.records("db_backup", pair.name) for r in s.records
+        ]
+        for trigger in ("automatic", "manual"):
+            rule = (
+                (policy.automatic if trigger == "automatic" else policy.manual) if policy else None
+            )
+            of_trigger = [b for b in found if b.trigger == trigger]
+            if policy is not None and rule is None and not of_trigger:
+                continue
+            latest = max(of_trigger, key=lambda b: b.finished_at) if of_trigger else None
+            good = [b for b in of_trigger if b.ok]
+            success = max(good, key=lambda b: b.finished_at) if good else None
+            age = (now - success.finished_at).total_seconds() if success else None
+            max_age = rule.max_age_hours if rule else None
+            rows.append(
+                BackupStatusRow(
+                    kind="database",
+                    target=pair.name,
+                    policy=policy.name if policy else "(none)",
+                    trigger=cast(Any, trigger),
+                    schedule=rule.schedule if rule else None,
+                    max_age_hours=max_age,
+                    last_attempt=latest.finished_at if latest else None,
+                    last_success=success.finished_at if success else None,
+                    age_seconds=age,
+                    result="never" if latest is None else ("ok" if latest.ok else "failed"),
+                    within_policy=age is not None and (max_age is None or age <= max_age * 3600),
+                    error=latest.error if latest else None,
+                    revision=f"{latest.tool}:{latest.label}" if latest else None,
+                )
+            )
     return rows
 
 

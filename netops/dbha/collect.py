@@ -128,7 +128,8 @@ def _collect_node(
             role="unknown",
             error=f"{exc.reason}: {exc}",
         )
-    if pair.service_address is not None and node.reachable:
+    # asked even when SQL is down: a crashed database may still hold the address
+    if pair.service_address is not None:
         node = node.model_copy(
             update={
                 "holds_service_address": _holds(

@@ -151,6 +151,10 @@ def test_service_address() -> None:
     assert v["DB-HA-04"].verdict == "FAIL" and "no node" in v["DB-HA-04"].summary
     v = verdicts(primary(), standby())
     assert v["DB-HA-04"].verdict == "NEEDS_EVIDENCE"
+    # the old primary's database crashed, but its host kept the address
+    crashed = down("dc-db-1").model_copy(update={"holds_service_address": True})
+    v = verdicts(crashed, primary("dc-db-2", links=(), holds_service_address=False))
+    assert v["DB-HA-04"].verdict == "FAIL" and "is on dc-db-1" in v["DB-HA-04"].summary
     no_address = PAIR.model_copy(update={"service_address": None})
     assert "DB-HA-04" not in {
         f.check_id for f in ha_findings(no_address, {"dc-db-1": primary()}, SETTINGS, NOW)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from netops.cli.main import app
 from netops.dbha.collect import PairReport, collect_db_pairs
 from netops.dbha.metrics import families
 from netops.dbha.verify import verify_pairs
@@ -191,8 +193,10 @@ def test_stale_and_corrupt_backups(env: Env) -> None:
     assert verdict(report, "DB-BK-01") == "PASS"
 
 
-def with_queries(env: Env, *queries: str) -> Settings:
-    dbha = env.settings.dbha.model_copy(update={"verify_queries": list(queries)})
+def with_queries(env: Env, *queries: str, amcheck: bool = True) -> Settings:
+    dbha = env.settings.dbha.model_copy(
+        update={"verify_queries": list(queries), "verify_amcheck": amcheck}
+    )
     return env.settings.model_copy(update={"dbha": dbha})
 
 
@@ -202,7 +206,7 @@ def test_restore_verification_end_to_end(env: Env) -> None:
     (restored,) = verify_pairs(
         env.inventory, settings, env.endpoints, store=env.store, tool="pgbackrest"
     )
-    dump_settings = with_queries(env, "SELECT count(*) >= 1 FROM lab_load")
+    dump_settings = with_queries(env, "SELECT count(*) >= 1 FROM lab_load", amcheck=False)
     (dumped,) = verify_pairs(
         env.inventory, dump_settings, env.endpoints, store=env.store, tool="dump"
     )
@@ -219,7 +223,7 @@ def test_restore_verification_end_to_end(env: Env) -> None:
     assert verdict(collect(env, backups=False), "DB-BK-04") == "PASS"
     assert metric(env, "netops_db_backup_verify_success", pair="dc-db") == 1.0
     # a sanity query that the restored data cannot satisfy fails the restore test
-    failing = with_queries(env, "SELECT count(*) > 1000000000 FROM lab_load")
+    failing = with_queries(env, "SELECT count(*) > 1000000000 FROM lab_load", amcheck=False)
     (bad,) = verify_pairs(env.inventory, failing, env.endpoints, store=env.store, tool="pgbackrest")
     assert not bad.ok and "query:1" in (bad.error or "")
     report = collect(env, backups=False)
@@ -248,7 +252,22 @@ def test_cli_status_and_backups_json(env: Env) -> None:
     assert verdicts["DB-HA-01"] == "PASS" and verdicts["DB-HA-02"] == "PASS"
     assert verdicts["DB-BK-04"] == "FAIL"
     assert env.pair.monitor_password not in done.stdout
-    rows = json.loads(_netops(env, "db", "backups", "--json").stdout)["databases"]
+    listed = CliRunner().invoke(
+        app,
+        ["backup", "status", "--json"],
+        env={"NETOPS_STATE_DIR": str(env.state_dir), "NETOPS_INVENTORY": str(REFERENCE)},
+    )
+    db_rows = {r["trigger"]: r for r in json.loads(listed.stdout) if r["kind"] == "database"}
+    assert set(db_rows) == {"automatic", "manual"}
+    assert db_rows["automatic"]["target"] == "dc-db" and db_rows["automatic"]["within_policy"]
+    assert db_rows["automatic"]["revision"].startswith("pgbackrest:")
+    assert not db_rows["manual"]["within_policy"]  # the good manual dump was aged to 200 h
+    backups = CliRunner().invoke(
+        app,
+        ["db", "backups", "--json"],
+        env={"NETOPS_STATE_DIR": str(env.state_dir), "NETOPS_INVENTORY": str(REFERENCE)},
+    )
+    rows = json.loads(backups.stdout)["databases"]
     (row,) = rows
     assert row["pair"] == "dc-db" and row["policy"] == "databases"
     assert row["automatic"]["tool"] == "pgbackrest" and row["manual"]["tool"] == "dump"

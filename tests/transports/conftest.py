@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import free_port, require
 
 SSHD = "/usr/sbin/sshd"

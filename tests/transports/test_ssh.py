@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import free_port
 
 from netops.errors import TransportError
 from netops.transports.ssh import SshSession
 from netops.transports.targets import SshTarget
+from tests.conftest import free_port
 
 from .conftest import Sshd
 
