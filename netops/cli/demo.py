@@ -71,7 +71,7 @@ def demo(
         status = control.status(endpoints)
         console.print(f"lab already running (pid {status['pid']})")
     except Exception:
-        status = control.up(inv, endpoints, scenario)
+        status = control.up(inv, endpoints, scenario, db="auto")
     console.print(
         f"lab up: {status['devices']} devices answer SNMP (udp/{status['snmp_port']}) and SSH (tcp/{status['ssh_port']})"
     )

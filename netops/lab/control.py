@@ -26,14 +26,16 @@ def up(
     snmp_version: str = "3",
     trap_receiver: str | None = None,
     timeout: float = 120.0,
-    db: str = "auto",
+    db: str = "off",
     db_pairs: int = 1,
     views: int | None = None,
 ) -> dict[str, Any]:
     """Start a lab in the background; return its status once it serves every device.
 
     ``db``: ``auto`` runs real PostgreSQL pairs for the database servers when PostgreSQL
-    is installed (at most ``db_pairs``), ``on`` insists, ``off`` simulates them only.
+    is installed (at most ``db_pairs``), ``on`` insists, ``off`` (the default here, so
+    tests that do not need them save ~10 s) simulates them only. ``netops lab up`` and
+    ``netops demo`` default to ``auto``.
     """
     endpoints = endpoints.resolve()
     if lab_file(endpoints).exists():
