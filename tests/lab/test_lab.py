@@ -221,7 +221,14 @@ def test_config_commands_change_the_running_config(lab: dict[str, Any]) -> None:
         block = config.split("interface GigabitEthernet0/0/9\n", 1)[1].split("#", 1)[0]
         # VRP prints the description first, before the unused port's shutdown
         assert block.splitlines() == [" description provisioned-by-test", " shutdown"]
-        conn.send_config_set(["interface GigabitEthernet0/0/9", "undo description"])
+        # undo typed line by line (netmiko's send_config_set waits 2 s per mode check on VRP)
+        for line, prompt in (
+            ("system-view", r"\]"),
+            ("interface GigabitEthernet0/0/9", r"GigabitEthernet0/0/9\]"),
+            ("undo description", r"\]"),
+            ("return", r">"),
+        ):
+            conn.send_command(line, expect_string=prompt)
         assert "provisioned-by-test" not in conn.send_command("display current-configuration")
     finally:
         conn.disconnect()
