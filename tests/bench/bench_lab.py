@@ -202,7 +202,12 @@ def main() -> None:
         chosen = names if not args.devices else random.sample(names, args.devices)
         devices = targets(endpoints, chosen, args.v3)
         version = "v3 authPriv SHA/AES" if args.v3 else "v2c"
-        for label in ("cold (views built)", "warm (views kept)"):
+        second = (
+            "views kept"
+            if args.views in (0, None) or args.views >= len(devices)
+            else "views rebuilt: --views < devices"
+        )
+        for label in ("first pass (views built)", f"second pass ({second})"):
             before = control.status(ep_file)
             cpu0, t0 = cpu_seconds(pid), time.perf_counter()
             varbinds, failures, _ = asyncio.run(poll(devices, args.concurrency))
