@@ -5,7 +5,7 @@ device and evidence, and nothing else changes verdict. Where one fault really br
 two controls, both are expected (and the reason is written next to it).
 
 To stay within the test budget the lab is collected for the devices the faults touch
-and their surroundings (cores, edge, office, data centre, intranet, one street); the
+and their surroundings (cores, Internet edge, intranet, one street's aggregation and two access switches); the
 devices left out have no data, which the checks report as NEEDS_EVIDENCE, never FAIL.
 """
 
@@ -28,7 +28,7 @@ from netops.models import Finding
 from netops.settings import load_settings
 from tests.conftest import REFERENCE, ROOT
 
-SCOPE = ("in-", "core-", "edge-", "ofc-", "dc-", "agg-jiefang", "acc-jiefang-", "agg-renmin")
+SCOPE = ("in-", "core-", "edge-", "agg-jiefang", "acc-jiefang-01", "acc-jiefang-02")
 
 
 class LabData:
