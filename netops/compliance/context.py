@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface
+from typing import Any, TypeVar
 
 from netops.compliance.catalogue import CATALOGUE
 from netops.compliance.config import ConfigFacts, Line, parse_config
@@ -19,6 +20,8 @@ from netops.compliance.snapshot import RecordSet, Snapshot
 from netops.inventory import Device, Inventory, Role, ZoneKind
 from netops.models import Evidence, Finding, Interface, Severity, SystemInfo, Verdict, Vrf
 from netops.settings import ComplianceSettings
+
+T = TypeVar("T")
 
 #: roles whose configuration is a network device's (the baseline applies to them)
 NETWORK_ROLES = frozenset(
@@ -34,6 +37,20 @@ NETWORK_ROLES = frozenset(
         Role.BORDER_ROUTER,
     }
 )
+
+
+def _fast(cls: type[T], values: dict[str, Any]) -> T:
+    """A pydantic model from values already of the right types, all fields given.
+
+    What ``model_construct`` does, without its per-field work: a compliance run builds
+    hundreds of thousands of findings and evidence entries from values made right here.
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 class Owner:
@@ -82,53 +99,63 @@ class Context:
         severity: Severity | None = None,
     ) -> Finding:
         info = CATALOGUE[check_id]
-        # model_construct: every value is built here with its right type; validating
-        # tens of thousands of findings per run would cost more than the checks
-        return Finding.model_construct(
-            check_id=check_id,
-            verdict=verdict,
-            severity=severity or info.severity,
-            target=target,
-            devices=tuple(dict.fromkeys(devices)),
-            summary=summary,
-            evidence=tuple(evidence),
-            remediation=info.remediation if verdict != "PASS" else None,
-            waiver=None,
-            clause=info.clause,
+        return _fast(
+            Finding,
+            {
+                "check_id": check_id,
+                "verdict": verdict,
+                "severity": severity or info.severity,
+                "target": target,
+                "devices": tuple(dict.fromkeys(devices)),
+                "summary": summary,
+                "evidence": tuple(evidence),
+                "remediation": info.remediation if verdict != "PASS" else None,
+                "waiver": None,
+                "clause": info.clause,
+            },
         )
 
     @staticmethod
     def ev(rs: RecordSet, kind: str, text: str, **data: object) -> Evidence:
         """Evidence from a collected record set (device, source and time come with it)."""
-        return Evidence.model_construct(
-            kind=kind,
-            device=rs.device,
-            source=rs.source,
-            collected_at=rs.collected_at,
-            text=text,
-            data=dict(data),
+        return _fast(
+            Evidence,
+            {
+                "kind": kind,
+                "device": rs.device,
+                "source": rs.source,
+                "collected_at": rs.collected_at,
+                "text": text,
+                "data": data,
+            },
         )
 
     @staticmethod
     def ev_config(rs: RecordSet, line: Line | None, text: str | None = None) -> Evidence:
         """Evidence quoting configuration lines (with their block headers and line number)."""
-        return Evidence.model_construct(
-            kind="config",
-            device=rs.device,
-            source=rs.source,
-            collected_at=rs.collected_at,
-            text=text if text is not None else (line.context() if line else ""),
-            data={"line": line.number} if line else {},
+        return _fast(
+            Evidence,
+            {
+                "kind": "config",
+                "device": rs.device,
+                "source": rs.source,
+                "collected_at": rs.collected_at,
+                "text": text if text is not None else (line.context() if line else ""),
+                "data": {"line": line.number} if line else {},
+            },
         )
 
     def ev_inventory(self, text: str, device: str | None = None, **data: object) -> Evidence:
-        return Evidence.model_construct(
-            kind="inventory",
-            device=device,
-            source="inventory",
-            collected_at=None,
-            text=text,
-            data={"inventory": self.inv.source, **data},
+        return _fast(
+            Evidence,
+            {
+                "kind": "inventory",
+                "device": device,
+                "source": "inventory",
+                "collected_at": None,
+                "text": text,
+                "data": {"inventory": self.inv.source, **data},
+            },
         )
 
     # -- devices and zones -------------------------------------------------------------------
