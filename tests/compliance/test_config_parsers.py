@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
 
 from netops.compliance.config import parse_config, parse_tree
 
@@ -318,3 +319,26 @@ def test_tree_keeps_line_numbers_and_parents() -> None:
 
 def test_unknown_platform_has_no_parser() -> None:
     assert parse_config("linux", "hostname x\n") is None
+
+
+MASKED = Path(__file__).resolve().parents[1] / "backups" / "masking"
+
+
+def test_masked_backups_keep_what_the_baseline_needs() -> None:
+    """The configurations as the backup stores them (secrets masked) still tell storage and access."""
+    vrp = parse_config("huawei_vrp", (MASKED / "huawei_vrp" / "expected.txt").read_text())
+    assert vrp is not None
+    assert {u.name: u.storage for u in vrp.users}.items() >= {
+        "admin": "irreversible",
+        "ops01": "reversible",
+    }.items()
+    assert [(c.access, c.name) for c in vrp.snmp.communities] == [("read", None), ("write", None)]
+    ios = parse_config("cisco_ios", (MASKED / "cisco_ios" / "expected.txt").read_text())
+    assert ios is not None
+    assert {u.name: u.storage for u in ios.users}.items() >= {
+        "admin": "irreversible",
+        "backup": "reversible",
+        "legacy": "plain",
+    }.items()
+    comware = parse_config("hp_comware", (MASKED / "hp_comware" / "expected.txt").read_text())
+    assert comware is not None and comware.users
