@@ -17,7 +17,7 @@ from dataclasses import dataclass
 class Line:
     """One configuration line with its 1-based number and its parent block's headers."""
 
-    __slots__ = ("children", "number", "parents", "text")
+    __slots__ = ("_words", "children", "number", "parents", "text")
 
     def __init__(
         self,
@@ -30,13 +30,16 @@ class Line:
         self.text = text
         self.parents = parents
         self.children: list[Line] = children if children is not None else []
+        self._words: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"Line({self.number}, {self.text!r})"
 
     @property
     def words(self) -> list[str]:
-        return self.text.split()
+        if self._words is None:
+            self._words = self.text.split()
+        return self._words
 
     def context(self) -> str:
         """The line as an engineer reads it: its block headers, then the line itself."""
