@@ -447,3 +447,16 @@ def test_is08_walk_via_firewall_passes(clean: Snapshot, run: Run) -> None:
 def test_settings_thresholds_change_verdicts(clean: Snapshot, run: Run) -> None:
     strict = ComplianceSettings(idle_timeout_max_minutes=5)
     assert {f.verdict for f in run(clean, "MG-03", settings=strict)} == {"FAIL"}
+
+
+def test_is01_a_loop_cable_on_an_intranet_switch_is_no_breach(clean: Snapshot, run: Run) -> None:
+    append(
+        clean,
+        "in-acc-2",
+        "lldp",
+        lldp("in-acc-2", "GigabitEthernet1/0/10", "in-acc-2", "GigabitEthernet1/0/11"),
+    )
+    f = run(clean, "IS-01")
+    assert failing(f) == []
+    loop = one(f, "in-acc-2:GigabitEthernet1/0/10 <-> in-acc-2:GigabitEthernet1/0/11")
+    assert (loop.verdict, loop.devices) == ("NEEDS_EVIDENCE", ("in-acc-2",))
