@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from netops.errors import SettingsError
@@ -47,6 +47,48 @@ class SshSettings(_Section):
         120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
     )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+
+
+#: The API secret a fresh install has; ``create_app`` refuses it outside development.
+DEFAULT_API_SECRET = "netops-development-secret-change-me"
+
+
+class ApiSettings(_Section):
+    """The HTTP API (``netops serve``)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on")
+    port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
+    secret_key: SecretStr = Field(
+        SecretStr(DEFAULT_API_SECRET),
+        description="Key that hashes API tokens (HMAC); changing it invalidates every token. "
+        "Must be changed (32+ characters) outside development",
+    )
+    metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
+    page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
+    max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
+    stale_after_intervals: float = Field(
+        3.0, gt=0, description="A poll older than this many intervals makes a device 'stale'"
+    )
+    token_touch_seconds: float = Field(
+        60.0, ge=0, description="How often a token's last-used time is written at most"
+    )
+
+
+class SchedulerSettings(_Section):
+    """The jobs ``netops serve`` runs on intervals (the SNMP poll uses snmp.interval)."""
+
+    enabled: bool = Field(True, description="Run the scheduler inside 'netops serve'")
+    ssh_interval: float = Field(3600.0, gt=0, description="Seconds between SSH collections")
+    backup_interval: float = Field(86400.0, gt=0, description="Seconds between config backups")
+    dbha_interval: float = Field(30.0, gt=0, description="Seconds between DB HA polls")
+    compliance_interval: float = Field(300.0, gt=0, description="Seconds between check runs")
+    events_retention_days: float = Field(
+        400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
+    )
+    disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
+    shutdown_grace: float = Field(
+        30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
+    )
 
 
 class DbhaSettings(_Section):
@@ -217,6 +259,8 @@ class Settings(BaseSettings):
     playbooks_dir: Path = Field(Path("playbooks"), description="Playbooks folder")
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     dbha: DbhaSettings = Field(default_factory=DbhaSettings)
     backups: BackupSettings = Field(default_factory=BackupSettings)
     compliance: ComplianceSettings = Field(default_factory=ComplianceSettings)

@@ -19,7 +19,7 @@ from netops.cli.common import (
     print_json,
     settings,
 )
-from netops.compliance import CATALOGUE, ComplianceRun, Snapshot, run_checks
+from netops.compliance import ComplianceRun, Snapshot, run_checks, service
 from netops.compliance.exchange import (
     export_payload,
     generate_keys,
@@ -60,14 +60,14 @@ def _inputs(
     inv = load_inventory(inventory or cfg.inventory)
     if snapshot is not None:
         snap = Snapshot.load(snapshot)
+        trusted = [load_public_key(p) for p in cfg.compliance.trusted_keys]
+        snap.identities.extend(load_imports(cfg.resolved_imports_dir, trusted))
     else:
         store = Store.from_settings(cfg)
         try:
-            snap = Snapshot.from_store(store)
+            snap = service.snapshot_of(cfg, store)
         finally:
             store.close()
-    trusted = [load_public_key(p) for p in cfg.compliance.trusted_keys]
-    snap.identities.extend(load_imports(cfg.resolved_imports_dir, trusted))
     return cfg, inv, snap
 
 
@@ -130,18 +130,9 @@ def _record(
 ) -> dict[tuple[str, str], datetime]:
     store = Store.from_settings(cfg)
     try:
-        history = FindingHistory(store)
         if record:
-            history.record(
-                result.findings,
-                started_at=result.started_at,
-                finished_at=result.finished_at,
-                network=result.network,
-                level=result.level,
-                checks=only or [c for c in CATALOGUE if c in {f.check_id for f in result.findings}],
-                errors=result.errors,
-            )
-        return history.first_seen()
+            service.record(store, result, only)
+        return FindingHistory(store).first_seen()
     finally:
         store.close()
 

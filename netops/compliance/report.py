@@ -134,8 +134,12 @@ def _ts(value: Any) -> str:
 
 
 def render_html(
-    run: ComplianceRun, first_seen: dict[tuple[str, str], datetime] | None = None
+    run: ComplianceRun,
+    first_seen: dict[tuple[str, str], datetime] | None = None,
+    stored_counts: dict[str, dict[str, int]] | None = None,
 ) -> str:
+    """The report of a run; ``stored_counts`` (check -> verdict -> n) replaces the counts
+    when the findings come from the history, which keeps no PASS findings."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["ts"] = _ts
     template = env.from_string(TEMPLATE)
@@ -166,7 +170,12 @@ def render_html(
             checks.append(
                 {
                     "info": info,
-                    "counts": {v: counts.get(v, 0) for v in _VERDICT_ORDER},
+                    "counts": {
+                        v: (
+                            stored_counts.get(info.id, {}) if stored_counts is not None else counts
+                        ).get(v, 0)
+                        for v in _VERDICT_ORDER
+                    },
                     "shown": shown,
                     "more_needs": more_needs,
                     "passed": sorted(f.target for f in findings if f.verdict == "PASS"),
@@ -184,6 +193,11 @@ def render_html(
         (w, "unused: no failing finding matches it (remove it?)") for w in run.unused_waivers
     ]
     totals: dict[str, int] = dict(run.verdicts())
+    if stored_counts is not None:
+        totals = {}
+        for per_check in stored_counts.values():
+            for verdict, n in per_check.items():
+                totals[verdict] = totals.get(verdict, 0) + n
     by_sev: Counter[tuple[str, str]] = Counter((f.verdict, f.severity) for f in run.findings)
     return template.render(
         run=run,
