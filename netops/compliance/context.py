@@ -18,7 +18,16 @@ from netops.compliance.config import ConfigFacts, Line, parse_config
 from netops.compliance.identity import normalize_chassis, normalize_mac
 from netops.compliance.snapshot import RecordSet, Snapshot
 from netops.inventory import Device, Inventory, Role, ZoneKind
-from netops.models import Evidence, Finding, Interface, Severity, SystemInfo, Verdict, Vrf
+from netops.models import (
+    Evidence,
+    Finding,
+    Interface,
+    LldpNeighbor,
+    Severity,
+    SystemInfo,
+    Verdict,
+    Vrf,
+)
 from netops.settings import ComplianceSettings
 
 T = TypeVar("T")
@@ -293,6 +302,23 @@ class Context:
             mac = normalize_mac(rec.chassis_id)
             if mac:
                 out.setdefault(mac, (rs.device, rs))
+        # a neighbour's chassis MAC as LLDP reports it, where the neighbour is known by its
+        # management address or name (devices polled over SSH only have no system record)
+        for rs, rec in self.snap.each("lldp"):
+            assert isinstance(rec, LldpNeighbor)
+            mac = normalize_mac(rec.remote_chassis_id)
+            if not mac or mac in out:
+                continue
+            owner = None
+            if rec.remote_mgmt_address:
+                try:
+                    owner = self.mgmt_owners.get(IPv4Address(rec.remote_mgmt_address))
+                except ValueError:
+                    owner = None
+            if owner is None and rec.remote_system_name in self.inv.device_by_name:
+                owner = rec.remote_system_name
+            if owner is not None and owner != rs.device:
+                out[mac] = (owner, rs)
         return out
 
     @cached_property
