@@ -121,6 +121,12 @@ def check(
         _print(result, all_findings)
     for error in result.errors:
         err_console.print(f"[bold red]check error:[/] {error}", highlight=False)
+    for w in result.unused_waivers:
+        err_console.print(
+            f"[yellow]unused waiver:[/] {w.check_id} on {w.target} (owner {w.owner}) matches no "
+            "failing finding: the finding passes now or the target is gone; remove the waiver?",
+            highlight=False,
+        )
     if floor is not None and result.failing(floor):
         raise typer.Exit(1)
 
