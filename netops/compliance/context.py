@@ -95,6 +95,8 @@ class Context:
         self.now = now
         self.level = inventory.network.protection_level
         self._facts: dict[str, tuple[ConfigFacts, RecordSet] | None] = {}
+        #: device -> why its configuration could not be read (a garbled capture)
+        self.parse_errors: dict[str, str] = {}
 
     # -- findings ---------------------------------------------------------------------------
     def finding(
@@ -224,7 +226,11 @@ class Context:
             rs = self.snap.get("config", name)
             if device is not None and rs is not None and rs.records:
                 text = getattr(rs.records[0], "text", "")
-                parsed = parse_config(device.platform.value, text)
+                try:
+                    parsed = parse_config(device.platform.value, text)
+                except Exception as exc:  # one garbled capture must not stop the others
+                    self.parse_errors[name] = f"{type(exc).__name__}: {exc}"
+                    parsed = None
                 if parsed is not None:
                     self._facts[name] = (parsed, rs)
         return self._facts[name]

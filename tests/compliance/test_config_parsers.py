@@ -342,3 +342,41 @@ def test_masked_backups_keep_what_the_baseline_needs() -> None:
     }.items()
     comware = parse_config("hp_comware", (MASKED / "hp_comware" / "expected.txt").read_text())
     assert comware is not None and comware.users
+
+
+def test_garbled_configurations_never_raise() -> None:
+    """A truncated or garbled capture parses into whatever it says; the parsers never crash."""
+    import random
+
+    samples = {
+        "huawei_vrp": VRP_GOOD + VRP_BAD,
+        "hp_comware": COMWARE,
+        "cisco_ios": IOS,
+        "huawei_usg": USG + VRP_GOOD,
+    }
+    words = [
+        "x",
+        "1.2.3.4",
+        "vpn-instance",
+        "acl",
+        "0",
+        "255.255.255.0",
+        "public",
+        "<masked>",
+        "inbound",
+    ]
+    rng = random.Random(6)
+    for platform, text in samples.items():
+        lines = text.split("\n")
+        for _ in range(60):
+            out = []
+            for line in lines:
+                r = rng.random()
+                if r < 0.3 and line:
+                    line = line[: rng.randrange(len(line))]
+                elif r < 0.36:
+                    line = f"{line} {rng.choice(words)}"
+                elif r < 0.4:
+                    line = " " * rng.randrange(4) + line.strip()
+                out.append(line)
+            assert parse_config(platform, "\n".join(out) + "\n#garbled") is not None
