@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from netops.cli.common import (
@@ -155,8 +156,18 @@ def _print(result: ComplianceRun, all_findings: bool) -> None:
     for f in sorted(
         shown, key=lambda f: (order[f.verdict], -SEVERITY_ORDER[f.severity], f.check_id, f.target)
     ):
+        first = f.evidence[0] if f.evidence and f.verdict != "PASS" else None
+        detail = (
+            f"\n[dim]{escape(first.text.splitlines()[-1])} ({first.device or ''} {first.source})[/]"
+            if first
+            else ""
+        )
         table.add_row(
-            f.check_id, f"[{colours[f.verdict]}]{f.verdict}[/]", f.severity, f.target, f.summary
+            f.check_id,
+            f"[{colours[f.verdict]}]{f.verdict}[/]",
+            f.severity,
+            escape(f.target),
+            escape(f.summary) + detail,
         )
     if shown:
         console.print(table)
