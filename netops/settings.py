@@ -47,6 +47,14 @@ class SshSettings(_Section):
         120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
     )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+    known_hosts: Path | None = Field(
+        None,
+        description=(
+            "OpenSSH known_hosts file: a device whose host key is missing or different is "
+            "refused (reason auth). Unset = any host key is accepted (lab only; a "
+            "man-in-the-middle risk on a real network)"
+        ),
+    )
 
 
 #: The API secret a fresh install has; ``create_app`` refuses it outside development.
@@ -130,6 +138,24 @@ class BackupSettings(_Section):
     git: str = Field("git", description="The git executable")
     store_config_records: bool = Field(
         True, description="Also keep each masked config as the device's latest 'config' record"
+    )
+    hash_masked_secrets: bool = Field(
+        True,
+        description=(
+            "Masked secrets carry a keyed hash (<masked:1a2b3c4d>) so a secret-only change "
+            "shows in the diff; False = plain <masked>"
+        ),
+    )
+    mask_key_file: Path | None = Field(
+        None,
+        description="Key of those hashes, made 0600 on first use (default: state_dir/mask.key)",
+    )
+    history_retention: Literal["policy", "forever"] = Field(
+        "policy",
+        description=(
+            "policy: versions older than the longest retention_days of the inventory's "
+            "device_config policies are dropped from the history; forever: keep every version"
+        ),
     )
 
 
@@ -272,6 +298,10 @@ class Settings(BaseSettings):
     @property
     def resolved_imports_dir(self) -> Path:
         return self.compliance.imports_dir or self.state_dir / "imports"
+
+    @property
+    def resolved_mask_key_file(self) -> Path:
+        return self.backups.mask_key_file or self.state_dir / "mask.key"
 
     @property
     def resolved_database_url(self) -> str:

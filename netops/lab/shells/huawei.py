@@ -406,8 +406,8 @@ class HuaweiShell(Shell):
                 out.append(
                     f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<16}{20:<10}D-0         {r.interface:<12}{r.vrf or ''}".rstrip()
                 )
-                vlan = r.interface[6:] if r.interface.startswith("Vlanif") else "-"
-                out.append(f"                                          {vlan}/-")
+                if r.interface.startswith("Vlanif"):  # real VRP: only entries learnt in a VLAN
+                    out.append(f"                                          {r.interface[6:]}/-")
         out += [
             "------------------------------------------------------------------------------",
             f"Total:{len(rows):<10}Dynamic:{dyn:<8}Static:0     Interface:{len(rows) - dyn}",
