@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from netops.cli.common import (
@@ -19,7 +20,7 @@ from netops.cli.common import (
     print_json,
     settings,
 )
-from netops.compliance import CATALOGUE, ComplianceRun, Snapshot, run_checks
+from netops.compliance import ComplianceRun, Snapshot, run_checks, service
 from netops.compliance.exchange import (
     export_payload,
     generate_keys,
@@ -60,14 +61,14 @@ def _inputs(
     inv = load_inventory(inventory or cfg.inventory)
     if snapshot is not None:
         snap = Snapshot.load(snapshot)
+        trusted = [load_public_key(p) for p in cfg.compliance.trusted_keys]
+        snap.identities.extend(load_imports(cfg.resolved_imports_dir, trusted))
     else:
         store = Store.from_settings(cfg)
         try:
-            snap = Snapshot.from_store(store)
+            snap = service.snapshot_of(cfg, store)
         finally:
             store.close()
-    trusted = [load_public_key(p) for p in cfg.compliance.trusted_keys]
-    snap.identities.extend(load_imports(cfg.resolved_imports_dir, trusted))
     return cfg, inv, snap
 
 
@@ -121,6 +122,12 @@ def check(
         _print(result, all_findings)
     for error in result.errors:
         err_console.print(f"[bold red]check error:[/] {error}", highlight=False)
+    for w in result.unused_waivers:
+        err_console.print(
+            f"[yellow]unused waiver:[/] {w.check_id} on {w.target} (owner {w.owner}) matches no "
+            "failing finding: the finding passes now or the target is gone; remove the waiver?",
+            highlight=False,
+        )
     if floor is not None and result.failing(floor):
         raise typer.Exit(1)
 
@@ -130,18 +137,9 @@ def _record(
 ) -> dict[tuple[str, str], datetime]:
     store = Store.from_settings(cfg)
     try:
-        history = FindingHistory(store)
         if record:
-            history.record(
-                result.findings,
-                started_at=result.started_at,
-                finished_at=result.finished_at,
-                network=result.network,
-                level=result.level,
-                checks=only or [c for c in CATALOGUE if c in {f.check_id for f in result.findings}],
-                errors=result.errors,
-            )
-        return history.first_seen()
+            service.record(store, result, only)
+        return FindingHistory(store).first_seen()
     finally:
         store.close()
 
@@ -158,8 +156,18 @@ def _print(result: ComplianceRun, all_findings: bool) -> None:
     for f in sorted(
         shown, key=lambda f: (order[f.verdict], -SEVERITY_ORDER[f.severity], f.check_id, f.target)
     ):
+        first = f.evidence[0] if f.evidence and f.verdict != "PASS" else None
+        detail = (
+            f"\n[dim]{escape(first.text.splitlines()[-1])} ({first.device or ''} {first.source})[/]"
+            if first
+            else ""
+        )
         table.add_row(
-            f.check_id, f"[{colours[f.verdict]}]{f.verdict}[/]", f.severity, f.target, f.summary
+            f.check_id,
+            f"[{colours[f.verdict]}]{f.verdict}[/]",
+            f.severity,
+            escape(f.target),
+            escape(f.summary) + detail,
         )
     if shown:
         console.print(table)

@@ -11,14 +11,26 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface
+from typing import Any, TypeVar
 
 from netops.compliance.catalogue import CATALOGUE
 from netops.compliance.config import ConfigFacts, Line, parse_config
 from netops.compliance.identity import normalize_chassis, normalize_mac
 from netops.compliance.snapshot import RecordSet, Snapshot
 from netops.inventory import Device, Inventory, Role, ZoneKind
-from netops.models import Evidence, Finding, Interface, Severity, SystemInfo, Verdict, Vrf
+from netops.models import (
+    Evidence,
+    Finding,
+    Interface,
+    LldpNeighbor,
+    Severity,
+    SystemInfo,
+    Verdict,
+    Vrf,
+)
 from netops.settings import ComplianceSettings
+
+T = TypeVar("T")
 
 #: roles whose configuration is a network device's (the baseline applies to them)
 NETWORK_ROLES = frozenset(
@@ -34,6 +46,20 @@ NETWORK_ROLES = frozenset(
         Role.BORDER_ROUTER,
     }
 )
+
+
+def _fast(cls: type[T], values: dict[str, Any]) -> T:
+    """A pydantic model from values already of the right types, all fields given.
+
+    What ``model_construct`` does, without its per-field work: a compliance run builds
+    hundreds of thousands of findings and evidence entries from values made right here.
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 class Owner:
@@ -69,6 +95,8 @@ class Context:
         self.now = now
         self.level = inventory.network.protection_level
         self._facts: dict[str, tuple[ConfigFacts, RecordSet] | None] = {}
+        #: device -> why its configuration could not be read (a garbled capture)
+        self.parse_errors: dict[str, str] = {}
 
     # -- findings ---------------------------------------------------------------------------
     def finding(
@@ -82,53 +110,63 @@ class Context:
         severity: Severity | None = None,
     ) -> Finding:
         info = CATALOGUE[check_id]
-        # model_construct: every value is built here with its right type; validating
-        # tens of thousands of findings per run would cost more than the checks
-        return Finding.model_construct(
-            check_id=check_id,
-            verdict=verdict,
-            severity=severity or info.severity,
-            target=target,
-            devices=tuple(dict.fromkeys(devices)),
-            summary=summary,
-            evidence=tuple(evidence),
-            remediation=info.remediation if verdict != "PASS" else None,
-            waiver=None,
-            clause=info.clause,
+        return _fast(
+            Finding,
+            {
+                "check_id": check_id,
+                "verdict": verdict,
+                "severity": severity or info.severity,
+                "target": target,
+                "devices": tuple(dict.fromkeys(devices)),
+                "summary": summary,
+                "evidence": tuple(evidence),
+                "remediation": info.remediation if verdict != "PASS" else None,
+                "waiver": None,
+                "clause": info.clause,
+            },
         )
 
     @staticmethod
     def ev(rs: RecordSet, kind: str, text: str, **data: object) -> Evidence:
         """Evidence from a collected record set (device, source and time come with it)."""
-        return Evidence.model_construct(
-            kind=kind,
-            device=rs.device,
-            source=rs.source,
-            collected_at=rs.collected_at,
-            text=text,
-            data=dict(data),
+        return _fast(
+            Evidence,
+            {
+                "kind": kind,
+                "device": rs.device,
+                "source": rs.source,
+                "collected_at": rs.collected_at,
+                "text": text,
+                "data": data,
+            },
         )
 
     @staticmethod
     def ev_config(rs: RecordSet, line: Line | None, text: str | None = None) -> Evidence:
         """Evidence quoting configuration lines (with their block headers and line number)."""
-        return Evidence.model_construct(
-            kind="config",
-            device=rs.device,
-            source=rs.source,
-            collected_at=rs.collected_at,
-            text=text if text is not None else (line.context() if line else ""),
-            data={"line": line.number} if line else {},
+        return _fast(
+            Evidence,
+            {
+                "kind": "config",
+                "device": rs.device,
+                "source": rs.source,
+                "collected_at": rs.collected_at,
+                "text": text if text is not None else (line.context() if line else ""),
+                "data": {"line": line.number} if line else {},
+            },
         )
 
     def ev_inventory(self, text: str, device: str | None = None, **data: object) -> Evidence:
-        return Evidence.model_construct(
-            kind="inventory",
-            device=device,
-            source="inventory",
-            collected_at=None,
-            text=text,
-            data={"inventory": self.inv.source, **data},
+        return _fast(
+            Evidence,
+            {
+                "kind": "inventory",
+                "device": device,
+                "source": "inventory",
+                "collected_at": None,
+                "text": text,
+                "data": {"inventory": self.inv.source, **data},
+            },
         )
 
     # -- devices and zones -------------------------------------------------------------------
@@ -188,7 +226,11 @@ class Context:
             rs = self.snap.get("config", name)
             if device is not None and rs is not None and rs.records:
                 text = getattr(rs.records[0], "text", "")
-                parsed = parse_config(device.platform.value, text)
+                try:
+                    parsed = parse_config(device.platform.value, text)
+                except Exception as exc:  # one garbled capture must not stop the others
+                    self.parse_errors[name] = f"{type(exc).__name__}: {exc}"
+                    parsed = None
                 if parsed is not None:
                     self._facts[name] = (parsed, rs)
         return self._facts[name]
@@ -266,6 +308,23 @@ class Context:
             mac = normalize_mac(rec.chassis_id)
             if mac:
                 out.setdefault(mac, (rs.device, rs))
+        # a neighbour's chassis MAC as LLDP reports it, where the neighbour is known by its
+        # management address or name (devices polled over SSH only have no system record)
+        for rs, rec in self.snap.each("lldp"):
+            assert isinstance(rec, LldpNeighbor)
+            mac = normalize_mac(rec.remote_chassis_id)
+            if not mac or mac in out:
+                continue
+            owner = None
+            if rec.remote_mgmt_address:
+                try:
+                    owner = self.mgmt_owners.get(IPv4Address(rec.remote_mgmt_address))
+                except ValueError:
+                    owner = None
+            if owner is None and rec.remote_system_name in self.inv.device_by_name:
+                owner = rec.remote_system_name
+            if owner is not None and owner != rs.device:
+                out[mac] = (owner, rs)
         return out
 
     @cached_property

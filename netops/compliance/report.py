@@ -20,6 +20,9 @@ from netops.models import SEVERITY_ORDER, Finding
 
 _VERDICT_ORDER = {"FAIL": 0, "NEEDS_EVIDENCE": 1, "WAIVED": 2, "PASS": 3}
 PASS_NAMES_SHOWN = 200
+#: NEEDS_EVIDENCE findings shown in full per check; the rest are listed by target (a
+#: province has tens of thousands: MG-14 alone is one per device)
+NEEDS_SHOWN = 40
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -91,6 +94,9 @@ pre { margin: 0; white-space: pre-wrap; font-family: "DejaVu Sans Mono", monospa
 {% endif %}
 </div>
 {% endfor %}
+{% if c.more_needs %}
+<p class="pass-list"><span class="v v-NEEDS_EVIDENCE">NEEDS_EVIDENCE</span> {{ c.more_needs|length }} more target(s), same check: {{ c.more_needs[:pass_names]|join(", ") }}{% if c.more_needs|length > pass_names %} … and {{ c.more_needs|length - pass_names }} more (netops check --json lists them with evidence){% endif %}</p>
+{% endif %}
 {% if c.passed %}
 <p class="pass-list"><span class="v v-PASS">PASS</span> {{ c.passed|length }} target(s): {{ c.passed[:pass_names]|join(", ") }}{% if c.passed|length > pass_names %} … and {{ c.passed|length - pass_names }} more (netops check --json --all lists them with evidence){% endif %}</p>
 {% endif %}
@@ -128,8 +134,12 @@ def _ts(value: Any) -> str:
 
 
 def render_html(
-    run: ComplianceRun, first_seen: dict[tuple[str, str], datetime] | None = None
+    run: ComplianceRun,
+    first_seen: dict[tuple[str, str], datetime] | None = None,
+    stored_counts: dict[str, dict[str, int]] | None = None,
 ) -> str:
+    """The report of a run; ``stored_counts`` (check -> verdict -> n) replaces the counts
+    when the findings come from the history, which keeps no PASS findings."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["ts"] = _ts
     template = env.from_string(TEMPLATE)
@@ -150,15 +160,24 @@ def render_html(
                 continue
             findings = by_check.get(info.id, [])
             counts: Counter[str] = Counter(f.verdict for f in findings)
-            shown = sorted(
+            ordered = sorted(
                 (f for f in findings if f.verdict != "PASS"),
                 key=lambda f: (_VERDICT_ORDER[f.verdict], -SEVERITY_ORDER[f.severity], f.target),
             )
+            needs = [f for f in ordered if f.verdict == "NEEDS_EVIDENCE"]
+            shown = [f for f in ordered if f.verdict != "NEEDS_EVIDENCE"] + needs[:NEEDS_SHOWN]
+            more_needs = sorted(f.target for f in needs[NEEDS_SHOWN:])
             checks.append(
                 {
                     "info": info,
-                    "counts": {v: counts.get(v, 0) for v in _VERDICT_ORDER},
+                    "counts": {
+                        v: (
+                            stored_counts.get(info.id, {}) if stored_counts is not None else counts
+                        ).get(v, 0)
+                        for v in _VERDICT_ORDER
+                    },
                     "shown": shown,
+                    "more_needs": more_needs,
                     "passed": sorted(f.target for f in findings if f.verdict == "PASS"),
                     "not_run": info.id not in ran and info.min_level > run.level,
                 }
@@ -174,6 +193,11 @@ def render_html(
         (w, "unused: no failing finding matches it (remove it?)") for w in run.unused_waivers
     ]
     totals: dict[str, int] = dict(run.verdicts())
+    if stored_counts is not None:
+        totals = {}
+        for per_check in stored_counts.values():
+            for verdict, n in per_check.items():
+                totals[verdict] = totals.get(verdict, 0) + n
     by_sev: Counter[tuple[str, str]] = Counter((f.verdict, f.severity) for f in run.findings)
     return template.render(
         run=run,

@@ -437,13 +437,31 @@ def test_is08_walk_via_firewall_passes(clean: Snapshot, run: Run) -> None:
         "interface",
         Interface(device="edge-fw-1", name="GigabitEthernet1/0/0", addresses=("10.128.30.1/30",)),
     )
-    f = [x for x in run(clean, "IS-08") if x.target == "edge-br-1 -> public"]
-    assert (
-        [x.verdict for x in f] == ["PASS"]
-        and "firewall first" in f[0].evidence[-1].text + f[0].summary
-    ) or f[0].verdict == "PASS"
+    [f] = [x for x in run(clean, "IS-08") if x.target == "edge-br-1 -> public"]
+    assert f.verdict == "PASS"
+    texts = [e.text for e in f.evidence]
+    assert any("10.0.0.0/10 next hop 10.128.30.1" in t for t in texts)
+    assert any(e.device == "edge-fw-1" and "10.128.30.1/30" in e.text for e in f.evidence)
+
+
+def test_is08_no_route_passes_with_the_table_as_evidence(clean: Snapshot, run: Run) -> None:
+    [f] = [x for x in run(clean, "IS-08") if x.target == "edge-br-1 -> public"]
+    assert f.verdict == "PASS" and "routes in edge-br-1" in f.evidence[0].text
 
 
 def test_settings_thresholds_change_verdicts(clean: Snapshot, run: Run) -> None:
     strict = ComplianceSettings(idle_timeout_max_minutes=5)
     assert {f.verdict for f in run(clean, "MG-03", settings=strict)} == {"FAIL"}
+
+
+def test_is01_a_loop_cable_on_an_intranet_switch_is_no_breach(clean: Snapshot, run: Run) -> None:
+    append(
+        clean,
+        "in-acc-2",
+        "lldp",
+        lldp("in-acc-2", "GigabitEthernet1/0/10", "in-acc-2", "GigabitEthernet1/0/11"),
+    )
+    f = run(clean, "IS-01")
+    assert failing(f) == []
+    loop = one(f, "in-acc-2:GigabitEthernet1/0/10 <-> in-acc-2:GigabitEthernet1/0/11")
+    assert (loop.verdict, loop.devices) == ("NEEDS_EVIDENCE", ("in-acc-2",))

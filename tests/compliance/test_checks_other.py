@@ -250,3 +250,29 @@ def test_bk02_failed_newest_does_not_count_and_old_manual_fails(clean: Snapshot,
     )
     f = one(run(clean, "BK-02"), "dc-db")
     assert f.verdict == "FAIL" and "automatic" in f.summary and "manual" in f.summary
+
+
+def test_bk03_restore_test_age(clean: Snapshot, run: Run) -> None:
+    from netops.models import DbBackupVerification
+
+    assert one(run(clean, "BK-03"), "dc-db").verdict == "NEEDS_EVIDENCE"
+    old = DbBackupVerification(
+        device="dc-db",
+        tool="pgbackrest",
+        label="x",
+        started_at=NOW - timedelta(days=9),
+        finished_at=NOW - timedelta(days=9),
+        ok=True,
+        duration_seconds=9.0,
+    )
+    clean.add("dc-db", "db_verify", [old], NOW, "sql")
+    assert one(run(clean, "BK-03"), "dc-db").verdict == "FAIL"
+    fresh = old.model_copy(update={"finished_at": NOW - timedelta(hours=5)})
+    failed = old.model_copy(
+        update={"finished_at": NOW - timedelta(hours=1), "ok": False, "error": "restore failed"}
+    )
+    clean.add("dc-db", "db_verify", [fresh], NOW, "sql")
+    assert one(run(clean, "BK-03"), "dc-db").verdict == "PASS"
+    clean.add("dc-db", "db_verify", [fresh, failed], NOW, "sql")
+    f = one(run(clean, "BK-03"), "dc-db")
+    assert f.verdict == "FAIL" and "restore failed" in f.summary  # a failing newest test is news

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
 
 from netops.compliance.config import parse_config, parse_tree
 
@@ -318,3 +319,64 @@ def test_tree_keeps_line_numbers_and_parents() -> None:
 
 def test_unknown_platform_has_no_parser() -> None:
     assert parse_config("linux", "hostname x\n") is None
+
+
+MASKED = Path(__file__).resolve().parents[1] / "backups" / "masking"
+
+
+def test_masked_backups_keep_what_the_baseline_needs() -> None:
+    """The configurations as the backup stores them (secrets masked) still tell storage and access."""
+    vrp = parse_config("huawei_vrp", (MASKED / "huawei_vrp" / "expected.txt").read_text())
+    assert vrp is not None
+    assert {u.name: u.storage for u in vrp.users}.items() >= {
+        "admin": "irreversible",
+        "ops01": "reversible",
+    }.items()
+    assert [(c.access, c.name) for c in vrp.snmp.communities] == [("read", None), ("write", None)]
+    ios = parse_config("cisco_ios", (MASKED / "cisco_ios" / "expected.txt").read_text())
+    assert ios is not None
+    assert {u.name: u.storage for u in ios.users}.items() >= {
+        "admin": "irreversible",
+        "backup": "reversible",
+        "legacy": "plain",
+    }.items()
+    comware = parse_config("hp_comware", (MASKED / "hp_comware" / "expected.txt").read_text())
+    assert comware is not None and comware.users
+
+
+def test_garbled_configurations_never_raise() -> None:
+    """A truncated or garbled capture parses into whatever it says; the parsers never crash."""
+    import random
+
+    samples = {
+        "huawei_vrp": VRP_GOOD + VRP_BAD,
+        "hp_comware": COMWARE,
+        "cisco_ios": IOS,
+        "huawei_usg": USG + VRP_GOOD,
+    }
+    words = [
+        "x",
+        "1.2.3.4",
+        "vpn-instance",
+        "acl",
+        "0",
+        "255.255.255.0",
+        "public",
+        "<masked>",
+        "inbound",
+    ]
+    rng = random.Random(6)
+    for platform, text in samples.items():
+        lines = text.split("\n")
+        for _ in range(60):
+            out = []
+            for line in lines:
+                r = rng.random()
+                if r < 0.3 and line:
+                    line = line[: rng.randrange(len(line))]
+                elif r < 0.36:
+                    line = f"{line} {rng.choice(words)}"
+                elif r < 0.4:
+                    line = " " * rng.randrange(4) + line.strip()
+                out.append(line)
+            assert parse_config(platform, "\n".join(out) + "\n#garbled") is not None

@@ -143,3 +143,27 @@ def test_snapshot_from_store(reference: Inventory, clean: Snapshot, tmp_path: Pa
     a = run_checks(reference, clean, now=NOW).verdicts()
     b = run_checks(reference, loaded, now=NOW).verdicts()
     assert a == b
+
+
+def test_an_unreadable_configuration_costs_only_its_device(
+    reference: Inventory, clean: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netops.compliance import config
+
+    real = config.PARSERS["huawei_vrp"]
+
+    def fragile(tree):  # type: ignore[no-untyped-def]
+        if any(line.text == "sysname core-2" for line in tree.top):
+            raise IndexError("list index out of range")
+        return real(tree)
+
+    monkeypatch.setitem(config.PARSERS, "huawei_vrp", fragile)
+    config.parse_config.cache_clear()
+    try:
+        result = run_checks(reference, clean, now=NOW, only=["MG-01"])
+    finally:
+        config.parse_config.cache_clear()
+    assert result.errors == []
+    broken = one(result.findings, "core-2")
+    assert broken.verdict == "NEEDS_EVIDENCE" and "could not be read (IndexError" in broken.summary
+    assert one(result.findings, "core-1").verdict == "PASS"

@@ -220,6 +220,18 @@ def restore_verified(ctx: Context) -> Iterator[Finding]:
                     pair.members,
                     [e for _, e in records[-3:]],
                 )
+            elif (latest := max(records, key=lambda x: getattr(x[0], "finished_at", ctx.now)))[
+                0
+            ] is not ok[-1][0]:
+                yield ctx.finding(
+                    "BK-03",
+                    "FAIL",
+                    pair.name,
+                    f"the newest restore test failed ({getattr(latest[0], 'error', None) or 'no error recorded'}); "
+                    "the last good one is older",
+                    pair.members,
+                    [latest[1], ok[-1][1]],
+                )
             else:
                 newest, ev = ok[-1]
                 age = _age_hours(ctx, getattr(newest, "finished_at", ctx.now))

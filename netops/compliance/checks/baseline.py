@@ -39,11 +39,14 @@ def _each(ctx: Context, check_id: str, judge: Judge) -> Iterator[Finding]:
             continue
         parsed = ctx.facts(device.name)
         if parsed is None:
+            why = ctx.parse_errors.get(device.name)
             yield ctx.finding(
                 check_id,
                 "NEEDS_EVIDENCE",
                 device.name,
-                f"no running configuration collected from {device.name}",
+                f"the configuration of {device.name} could not be read ({why})"
+                if why
+                else f"no running configuration collected from {device.name}",
                 [device.name],
                 [_poll_evidence(ctx, device.name)],
             )

@@ -124,7 +124,7 @@ def _edges(ctx: Context) -> list[list[_Sighting]]:
         remote, how = resolve_neighbor(ctx, rec)
         s = _Sighting(rs, rec, remote, how)
         if remote is None or remote == rs.device:
-            unknown.append([s])
+            unknown.append([s])  # unknown neighbours and loops: judged one sighting at a time
             continue
         by_pair.setdefault(tuple(sorted((rs.device, remote))), []).append(s)  # type: ignore[arg-type]
     edges: list[list[_Sighting]] = []
@@ -210,6 +210,16 @@ def _judge_edge(ctx: Context, sightings: list[_Sighting]) -> Finding:
         sightings[1].entry.local_interface if len(sightings) > 1 else first.entry.remote_port_id
     )
     net_local, net_remote = ctx.network_of(local), ctx.network_of(remote) if remote else None
+    if remote == local:
+        return ctx.finding(
+            "IS-01",
+            "NEEDS_EVIDENCE",
+            name,
+            f"{local} sees itself: a cable loops between two of its own ports (no zone crossed)",
+            devices,
+            evidence,
+            severity="warning",
+        )
     if "intranet" in (net_local, net_remote):
         if net_local == net_remote == "intranet":
             return ctx.finding(

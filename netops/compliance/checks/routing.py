@@ -763,13 +763,23 @@ def forwarding_walk(ctx: Context) -> Iterator[Finding]:
                 )
             else:
                 passed = [r for r in results if r[1]]
+                tables_ev = [
+                    ctx.ev(
+                        tables[k].routes[0][1].rs,
+                        "route",
+                        f"{len(tables[k].routes)} routes in {_node_name(k)}: "
+                        f"none leads into {zone} without a firewall",
+                    )
+                    for k in starts
+                    if tables[k].routes
+                ]
                 yield ctx.finding(
                     "IS-08",
                     "PASS",
                     target,
                     f"{len(results)} walks toward {zone}: each reaches a firewall first or has no route",
                     [border.name],
-                    passed[0][2] if passed else [],
+                    passed[0][2] if passed else tables_ev,
                 )
 
 

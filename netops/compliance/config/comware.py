@@ -18,11 +18,23 @@ from netops.compliance.config.common import is_ipv4, is_masked, storage_of, word
 from netops.compliance.config.facts import ConfigFacts, LocalUser, Server, StaticRoute
 from netops.compliance.config.tree import ConfigTree, Line
 
+#: first words of the lines the global loop reads (a cheap filter before the expressions)
+_HEADS = frozenset(
+    {
+        "telnet", "undo", "ip", "ftp", "ssh", "password-control", "snmp-agent",
+        "info-center", "ntp-service", "route-replicate", "accounting", "command",
+        "authentication",
+    }
+)  # fmt: skip
+
 
 def parse_comware(tree: ConfigTree) -> ConfigFacts:
     facts = ConfigFacts(platform="hp_comware", tree=tree)
     for line in tree.all():
-        text, w = line.text, line.words
+        text = line.text
+        if text.split(" ", 1)[0] not in _HEADS:
+            continue
+        w = line.words
         if re.match(r"^(undo )?telnet server enable", text):
             facts.telnet_server = not text.startswith("undo")
             facts.telnet_lines.append(line)

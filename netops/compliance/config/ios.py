@@ -7,6 +7,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netops.compliance.config.common import (
     is_ipv4,
+    is_masked,
     mask_length,
     network,
     storage_of,
@@ -181,7 +182,7 @@ def _snmp(facts: ConfigFacts, line: Line) -> None:
         for x in tail:
             if x not in ("RO", "RW", "ro", "rw", "view") and (x.isdigit() or x.isidentifier()):
                 acl = x
-        name = w[2]
+        name = None if is_masked(w[2]) else w[2]
         snmp.communities.append(Community(access, name, acl, line))  # type: ignore[arg-type]
         snmp.versions = frozenset((snmp.versions or frozenset()) | {"v1", "v2c"})
         snmp.version_line = snmp.version_line or line

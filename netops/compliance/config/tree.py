@@ -11,23 +11,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-_SEPARATOR = re.compile(r"^\s*(#|!)")
+from dataclasses import dataclass
 
 
-@dataclass
 class Line:
     """One configuration line with its 1-based number and its parent block's headers."""
 
-    number: int
-    text: str
-    parents: tuple[str, ...] = ()
-    children: list[Line] = field(default_factory=list)
+    __slots__ = ("_words", "children", "number", "parents", "text")
+
+    def __init__(
+        self,
+        number: int,
+        text: str,
+        parents: tuple[str, ...] = (),
+        children: list[Line] | None = None,
+    ) -> None:
+        self.number = number
+        self.text = text
+        self.parents = parents
+        self.children: list[Line] = children if children is not None else []
+        self._words: list[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.text!r})"
 
     @property
     def words(self) -> list[str]:
-        return self.text.split()
+        if self._words is None:
+            self._words = self.text.split()
+        return self._words
 
     def context(self) -> str:
         """The line as an engineer reads it: its block headers, then the line itself."""
@@ -77,27 +89,29 @@ def parse_tree(text: str) -> ConfigTree:
     """Build the block tree; separator, blank and banner-free comment lines are skipped."""
     top: list[Line] = []
     stack: list[tuple[int, Line]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.rstrip()
-        if not stripped.strip():
+        if not stripped:
             continue
-        if _SEPARATOR.match(stripped):
+        body = stripped.lstrip(" ")
+        indent = len(stripped) - len(body)
+        first = body[0]
+        if first == "#" or first == "!":
             # "#" closes the blocks at or below its indent (Comware prints top-level
             # commands indented by one space, so only a separator tells where a block ends)
-            indent = len(stripped) - len(stripped.lstrip(" "))
             while stack and stack[-1][0] >= indent:
                 stack.pop()
             continue
-        if stripped.lstrip().startswith("<") and stripped.rstrip().endswith(">"):
+        if first == "<" and body.endswith(">"):
             continue  # a VRP prompt echoed into the capture, e.g. <core-1>
-        indent = len(stripped) - len(stripped.lstrip(" "))
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        parents = tuple(s[1].text for s in stack)
-        line = Line(number, stripped.strip(), parents)
         if stack:
-            stack[-1][1].children.append(line)
+            parent = stack[-1][1]
+            line = Line(number, body.strip(), (*parent.parents, parent.text))
+            parent.children.append(line)
         else:
+            line = Line(number, body.strip())
             top.append(line)
         stack.append((indent, line))
     return ConfigTree(top)
