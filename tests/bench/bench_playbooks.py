@@ -1,6 +1,6 @@
 """Benchmark: playbook runner costs (run by hand, not in CI).
 
-    .venv/bin/python tests/bench/bench_playbooks.py [--districts 10] [--lab 20]
+    .venv/bin/python -m tests.bench.bench_playbooks [--districts 10] [--lab 20]   # from the repo root
 
 Prints a table:
 
@@ -95,9 +95,10 @@ def bench_runner(districts: int) -> None:
             )
         t0 = time.perf_counter()
         problems = service.audit.verify()
+        results = sum(len(r.devices) for r in service.runs(limit=10_000))
         _row(
-            "audit digest chain verify (runs)",
-            len(service.runs(limit=10_000)),
+            f"audit chain verify ({results} device results)",
+            len(service.runs()),
             time.perf_counter() - t0,
             "run",
         )
@@ -166,7 +167,7 @@ def main() -> None:
     parser.add_argument("--lab", type=int, default=20, help="lab devices (0 = skip)")
     args = parser.parse_args()
     print(
-        f"command: .venv/bin/python tests/bench/bench_playbooks.py --districts {args.districts} --lab {args.lab}"
+        f"command: .venv/bin/python -m tests.bench.bench_playbooks --districts {args.districts} --lab {args.lab}"
     )
     print("| what                                           |      n |  seconds |          rate |")
     print("|------------------------------------------------|--------|----------|---------------|")
