@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Select, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from netops.models.playbooks import DeviceRunResult, PlaybookRun
 from netops.store.db import Base, UtcDateTime
 from netops.store.state import Store
+
+log = logging.getLogger(__name__)
+_CHAIN_LOCK = threading.Lock()
+_CHAIN_ATTEMPTS = 5
 
 
 class PlaybookRunRow(Base):
@@ -134,7 +142,13 @@ class PlaybookAudit:
                 row.finished_at, row.result = result.finished_at, data
 
     def finish(self, run: PlaybookRun) -> PlaybookRun:
-        """Record the run's outcome and every device result; chain its digest."""
+        """Record the run's outcome and every device result; chain its digest.
+
+        The outcome is written first, so a run never stays ``running`` because chaining
+        failed. Chaining appends under a lock (threads of this process) and retries when
+        another process appended at the same moment (the unique chain position refuses the
+        second one); a run that still could not be chained is reported by :meth:`verify`.
+        """
         for result in run.results:
             self.device_done(run.id, result)
         with self._store.session.begin() as s:
@@ -143,15 +157,30 @@ class PlaybookAudit:
                 raise KeyError(f"run {run.id} was never begun")
             for name in ("status", "finished_at", "counts", "error", "bundle"):
                 setattr(row, name, getattr(run, name))
-            last = s.scalar(select(func.max(PlaybookRunRow.chain_seq)))
-            previous = (
-                s.scalar(select(PlaybookRunRow.digest).where(PlaybookRunRow.chain_seq == last))
-                if last is not None
-                else None
-            )
-            row.chain_seq = (last or 0) + 1
-            row.digest = _digest(previous, run)
+        for attempt in range(_CHAIN_ATTEMPTS):
+            try:
+                with _CHAIN_LOCK, self._store.session.begin() as s:
+                    self._chain(s, run)
+                return run
+            except (IntegrityError, OperationalError):
+                if attempt == _CHAIN_ATTEMPTS - 1:
+                    log.exception("run %s could not be added to the audit chain", run.id)
+                    return run
+                time.sleep(0.05 * (attempt + 1))
         return run
+
+    @staticmethod
+    def _chain(s: Session, run: PlaybookRun) -> None:
+        row = s.get(PlaybookRunRow, run.id)
+        assert row is not None
+        last = s.scalar(select(func.max(PlaybookRunRow.chain_seq)))
+        previous = (
+            s.scalar(select(PlaybookRunRow.digest).where(PlaybookRunRow.chain_seq == last))
+            if last is not None
+            else None
+        )
+        row.chain_seq = (last or 0) + 1
+        row.digest = _digest(previous, run)
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, run_id: str) -> PlaybookRun | None:
@@ -239,6 +268,14 @@ class PlaybookAudit:
                 .where(PlaybookRunRow.chain_seq.is_not(None))
                 .order_by(PlaybookRunRow.chain_seq)
             ).all()
+        with self._store.session() as s:
+            unchained = s.scalars(
+                select(PlaybookRunRow.id).where(
+                    PlaybookRunRow.chain_seq.is_(None),
+                    PlaybookRunRow.status.not_in(("running", "interrupted")),
+                )
+            ).all()
+        problems += [f"run {r} finished but is not in the digest chain" for r in unchained]
         previous: str | None = None
         expected_seq = rows[0].chain_seq if rows else None
         for row in rows:

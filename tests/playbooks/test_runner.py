@@ -415,3 +415,34 @@ def test_runs_a_dead_process_left_open_are_closed_as_interrupted(
     statuses = {r.id: r.status for r in again.runs()}
     assert statuses == {"dead01": "interrupted", "alive01": "running", "else01": "running"}
     assert "half-changed" in (again.run_record("dead01").error or "")
+
+
+def test_runs_finishing_at_once_keep_one_intact_chain(make_service: Make) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from netops.models.playbooks import PlaybookRun
+    from netops.store.playbooks import PlaybookAudit
+
+    service = make_service()
+    runs = [
+        PlaybookRun(
+            id=f"c{i:02d}",
+            playbook="set-description",
+            playbook_sha256="0" * 64,
+            mode="dry_run",
+            actor="t",
+            source="api",
+            status="running",
+            started_at=datetime.now(UTC),
+        )
+        for i in range(12)
+    ]
+    audits = [PlaybookAudit(service.store) for _ in range(3)]  # several writers
+    for run in runs:
+        audits[0].begin(run)
+    done = [r.model_copy(update={"status": "ok", "finished_at": datetime.now(UTC)}) for r in runs]
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda ir: audits[ir[0] % 3].finish(ir[1]), enumerate(done)))
+    assert {r.status for r in service.runs()} == {"ok"}
+    assert service.audit.verify() == []
