@@ -5,6 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import uptime_text
 from netops.lab.shells.huawei import HuaweiShell
 from netops.lab.state import mac_text, route_rows
@@ -75,6 +76,7 @@ class ComwareShell(HuaweiShell):
         a("save", self.save)
         a("quit", self.quit)
         a("return", self.ret)
+        diagnostics.REGISTER[self.dialect](self)
 
     def banner(self) -> str:
         return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import Shell, uptime_text
 from netops.lab.state import mac_text, route_rows
 
@@ -82,6 +83,7 @@ class IosShell(Shell):
         a("exit-address-family", self.exit)
         a("end", self.end)
         a("enable", lambda _: "")
+        diagnostics.REGISTER[self.dialect](self)
 
     def prompt(self) -> str:
         name = self.dev.facts.hostname or self.dev.name

@@ -171,14 +171,21 @@ class LinuxShell(Shell):
         return out + local
 
     def _addresses(self) -> list[dict[str, object]]:
+        """``ip -j addr show`` as iproute2 6.1 prints it (keys in its order)."""
+        forever = 4294967295
         out: list[dict[str, object]] = [
             {
                 "ifindex": 1,
                 "ifname": "lo",
                 "flags": ["LOOPBACK", "UP", "LOWER_UP"],
                 "mtu": 65536,
+                "qdisc": "noqueue",
                 "operstate": "UNKNOWN",
+                "group": "default",
+                "txqlen": 1000,
+                "link_type": "loopback",
                 "address": "00:00:00:00:00:00",
+                "broadcast": "00:00:00:00:00:00",
                 "addr_info": [
                     {
                         "family": "inet",
@@ -186,6 +193,8 @@ class LinuxShell(Shell):
                         "prefixlen": 8,
                         "scope": "host",
                         "label": "lo",
+                        "valid_life_time": forever,
+                        "preferred_life_time": forever,
                     }
                 ],
             }
@@ -196,29 +205,34 @@ class LinuxShell(Shell):
                 continue
             up = self.lab.oper_up(self.dev, port)
             info = self.dev.facts.interfaces.get(port.name) or {}
-            addrs = []
+            addrs: list[dict[str, object]] = []
+            primary: IPv4Interface | None = None
             if info.get("address"):
-                iface = IPv4Interface(info["address"])
+                primary = IPv4Interface(info["address"])
                 addrs.append(
                     {
                         "family": "inet",
-                        "local": str(iface.ip),
-                        "prefixlen": iface.network.prefixlen,
+                        "local": str(primary.ip),
+                        "prefixlen": primary.network.prefixlen,
+                        "broadcast": str(primary.network.broadcast_address),
                         "scope": "global",
                         "label": port.name,
+                        "valid_life_time": forever,
+                        "preferred_life_time": forever,
                     }
                 )
             if service and port.name == "eth1":
-                addrs.append(
-                    {
-                        "family": "inet",
-                        "local": service,
-                        "prefixlen": 24,
-                        "scope": "global",
-                        "secondary": True,
-                        "label": port.name,
-                    }
+                # a keepalived-style VIP: /32 in the interface's subnet, hence "secondary"
+                vip: dict[str, object] = {"family": "inet", "local": service, "prefixlen": 32}
+                if primary is not None and IPv4Interface(f"{service}/32").ip in primary.network:
+                    vip["secondary"] = True
+                vip.update(
+                    scope="global",
+                    label=port.name,
+                    valid_life_time=forever,
+                    preferred_life_time=forever,
                 )
+                addrs.append(vip)
             out.append(
                 {
                     "ifindex": port.if_index + 1,
@@ -227,21 +241,21 @@ class LinuxShell(Shell):
                     if up
                     else ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"],
                     "mtu": 1500,
+                    "qdisc": "mq",
                     "operstate": "UP" if up else "DOWN",
+                    "group": "default",
+                    "txqlen": 1000,
+                    "link_type": "ether",
                     "address": mac_text(port.mac),
+                    "broadcast": "ff:ff:ff:ff:ff:ff",
                     "addr_info": addrs,
                 }
             )
         return out
 
     def service_address(self) -> str | None:
-        """The HA pair's service address sits on the primary (the first member here)."""
-        for pair in self.lab.inventory.ha_pairs:
-            if self.dev.name in pair.members and pair.service_address is not None:
-                hook = getattr(self.lab, "service_holder", None)
-                holder = hook(pair) if callable(hook) else pair.members[0]
-                return str(pair.service_address) if holder == self.dev.name else None
-        return None
+        """The HA pair's service address when this server holds it (the primary)."""
+        return self.lab.holds_service_address(self.dev.name)
 
     def ip(self, args: list[str]) -> str:
         as_json = "-j" in args or "-json" in args
