@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   git snmp snmpd snmptrapd openssh-server openssh-client postgresql pgbackrest
   prometheus prometheus-alertmanager prometheus-snmp-exporter victoria-metrics chromium
+  fonts-wqy-microhei
 )
 
 missing=()

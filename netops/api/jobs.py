@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from netops.backups.service import backup_devices, mask_key_of, policy_devices
 from netops.collectors.ssh import cli_sections, poll_devices
+from netops.compliance.service import check_and_record
 from netops.credentials import load_secrets
 from netops.dbha.collect import collect_db_pairs
 from netops.endpoints import DeviceEndpoints, load_endpoints
@@ -55,6 +56,11 @@ def dbha_poll(ctx: JobContext) -> None:
     collect_db_pairs(ctx.inventory, ctx.settings, _endpoints(ctx), store=ctx.store)
 
 
+def compliance_check(ctx: JobContext) -> None:
+    """Every compliance check on what the store holds; findings kept with their history."""
+    check_and_record(ctx.settings, ctx.inventory, ctx.store)
+
+
 def events_prune(ctx: JobContext) -> None:
     prune_events(ctx.store, ctx.settings.scheduler.events_retention_days)
 
@@ -66,6 +72,7 @@ def registered_jobs(settings: Settings) -> list[Job]:
         Job("ssh_collect", s.ssh_interval, ssh_collect, description="SSH records of every device"),
         Job("config_backup", s.backup_interval, config_backup, description="config backups"),
         Job("dbha_poll", s.dbha_interval, dbha_poll, description="database pairs and backups"),
+        Job("compliance_check", s.compliance_interval, compliance_check, description="checks"),
         Job("events_prune", 3600, events_prune, description="delete events past retention"),
     ]
     return [j for j in jobs if j.name not in s.disabled_jobs]

@@ -35,7 +35,7 @@ STEPS: list[tuple[str, list[str], list[str]]] = [
         ["db", "status"],
         ["--endpoints", "{endpoints}"],
     ),
-    ("run the compliance checks", ["check"], ["--endpoints", "{endpoints}"]),
+    ("run the compliance checks", ["check"], ["--fail-on", "critical"]),
 ]
 
 
