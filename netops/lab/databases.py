@@ -131,8 +131,9 @@ class LabDatabases:
         return {
             name: {
                 "dir": str(pg.base_dir),
-                "nodes": {
-                    n: {"port": node.port, "running": node.running} for n, node in pg.nodes.items()
+                "nodes": {  # a copy: a rebuild in the database thread may be refilling it
+                    n: {"port": node.port, "running": node.running}
+                    for n, node in list(pg.nodes.items())
                 },
             }
             for name, pg in self.pairs.items()
