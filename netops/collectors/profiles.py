@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from netops.collectors.snmp_schema import SnmpSection
 from netops.errors import DataFileError, Problem
 from netops.yamlfile import YamlDoc, load_yaml, suffix
 
@@ -27,7 +28,7 @@ class ProfileFile(BaseModel):
     extends: list[str] = Field(default_factory=list, description="Profiles merged under this one")
     platform: str | None = Field(None, description="Inventory platform; None for shared parts")
     description: str | None = None
-    snmp: dict[str, Any] | None = None
+    snmp: SnmpSection | None = Field(None, description="SNMP collection (snmp_schema)")
     cli: dict[str, Any] | None = None
 
 
