@@ -35,7 +35,7 @@ def _text(value: Any) -> str | None:
         text = ".".join(map(str, value))
     else:
         text = str(value)
-    text = text.rstrip("\x00").strip()
+    text = text.replace("\r\n", "\n").rstrip("\x00").strip()
     return text or None
 
 

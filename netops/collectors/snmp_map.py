@@ -56,6 +56,7 @@ def parse_index(layout: Sequence[IndexPart], suffix: OID) -> dict[str, Cell]:
         if pos >= len(suffix):
             raise ValueError(f"index {suffix} too short for {part.name}")
         kind = part.type
+        start = pos
         if kind == "integer":
             out[part.name] = Cell(Tag.INTEGER, suffix[pos])
             pos += 1
@@ -78,7 +79,7 @@ def parse_index(layout: Sequence[IndexPart], suffix: OID) -> dict[str, Cell]:
             out[part.name] = Cell(
                 Tag.IP_ADDRESS if len(value) == 4 else Tag.OCTET_STRING, bytes(value)
             )
-        if any(b > 255 for b in suffix[:pos]) and kind in ("ipv4", "mac", "inet_address"):
+        if kind in ("ipv4", "mac", "inet_address") and any(b > 255 for b in suffix[start:pos]):
             raise ValueError(f"index {suffix}: {part.name} has a sub-identifier above 255")
     if pos != len(suffix):
         raise ValueError(f"index {suffix} longer than its layout")
