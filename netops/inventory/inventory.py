@@ -140,7 +140,16 @@ class Inventory:
         ]
 
     def vrfs_on(self, device: str) -> list[Vrf]:
-        return [v for v in self.vrfs if device in v.devices]
+        """VRFs instantiated on ``device``."""
+        return self._vrfs_by_device.get(device, [])
+
+    @cached_property
+    def _vrfs_by_device(self) -> dict[str, list[Vrf]]:
+        out: dict[str, list[Vrf]] = {}
+        for vrf in self.vrfs:
+            for name in vrf.devices:
+                out.setdefault(name, []).append(vrf)
+        return out
 
     # -- summaries ---------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:

@@ -26,7 +26,6 @@ from netops.inventory.model import (
     HaPair,
     Link,
     NetworkInfo,
-    Role,
     Site,
     Vrf,
     Zone,
@@ -262,7 +261,7 @@ def _build(sources: _Sources, problems: list[Problem]) -> dict[str, Any] | None:
     """Typed objects of every section; None when the network section is unusable."""
     built: dict[str, list[Any]] = {k: [] for k in LIST_SECTIONS}
     for section, model in LIST_SECTIONS.items():
-        if section in ("devices", "vrfs"):
+        if section == "devices":
             continue
         for item in sources.lists[section]:
             obj = _validate(model, item, item.data, problems)
@@ -281,15 +280,6 @@ def _build(sources: _Sources, problems: list[Problem]) -> dict[str, Any] | None:
         obj = _validate(Device, item, merged, problems)
         if obj is not None:
             built["devices"].append(obj)
-            item.data = obj
-
-    cores = [d.name for d in built["devices"] if d.role is Role.CORE]
-    for item in sources.lists["vrfs"]:
-        data = dict(item.data)
-        data.setdefault("devices", cores)
-        obj = _validate(Vrf, item, data, problems)
-        if obj is not None:
-            built["vrfs"].append(obj)
             item.data = obj
 
     for extra in sources.defaults[1:]:

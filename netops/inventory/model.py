@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 class _Frozen(BaseModel):
@@ -113,13 +113,25 @@ class ZoneCrossing(_Frozen):
     description: str | None = None
 
 
+def _quoted_target(value: Any) -> Any:
+    if isinstance(value, int):
+        raise ValueError(
+            "write route distinguishers and targets in quotes ('65000:10'): "
+            "unquoted, YAML reads 65000:10 as a base-60 number"
+        )
+    return value
+
+
+QuotedTarget = Annotated[str, BeforeValidator(_quoted_target)]
+
+
 class Vrf(_Frozen):
     name: str
     zone: str
-    rd: str
-    import_targets: tuple[str, ...]
-    export_targets: tuple[str, ...]
-    devices: tuple[str, ...] = Field(description="PEs carrying it (default: every core device)")
+    rd: QuotedTarget
+    import_targets: tuple[QuotedTarget, ...]
+    export_targets: tuple[QuotedTarget, ...]
+    devices: tuple[str, ...] = Field(description="PEs (devices) carrying this VRF")
 
 
 class Interface(_Frozen):

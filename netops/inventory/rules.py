@@ -112,7 +112,7 @@ def _references(inv: Inventory, loc: Locator) -> Iterator[Problem]:
             yield from _missing(
                 loc, device, ("auth",), "auth profile", device.auth, inv.auth_profile_by_name
             )
-        if not device.zones:
+        if not device.zones and device.site in sites:
             yield loc.problem(
                 device,
                 ("zones",),
@@ -207,7 +207,7 @@ def _addresses(inv: Inventory, loc: Locator) -> Iterator[Problem]:
         loc,
     )
     for device in inv.devices:
-        if not all(z in inv.zone_by_name for z in device.zones):
+        if not device.zones or not all(z in inv.zone_by_name for z in device.zones):
             continue
         zones = _mgmt_zones(inv, device)
         if not any(device.mgmt_address in p for z in zones for p in z.prefixes):
@@ -302,6 +302,8 @@ def _links(inv: Inventory, loc: Locator) -> Iterator[Problem]:
 
 def _link_zones(inv: Inventory, loc: Locator, link: Any) -> Iterator[Problem]:
     a, b = inv.device_by_name[link.a.device], inv.device_by_name[link.b.device]
+    if not a.zones or not b.zones:
+        return  # the device's missing zones (or site) are reported on the device
     net_a, net_b = inv.network_of(a), inv.network_of(b)
     if net_a != net_b:
         inside, outside = (a, b) if net_a == "intranet" else (b, a)

@@ -216,7 +216,7 @@ def decode_value(tag: int, data: bytes, start: int, stop: int) -> Value:
         return data[start:stop]
     n = stop - start
     if tag == _INTEGER:
-        if n == 0 or n > 4 and not (n == 5 and data[start] in (0, 0xFF)):
+        if n == 0 or (n > 4 and not (n == 5 and data[start] in (0, 0xFF))):
             raise BerError(f"bad INTEGER length {n} at byte {start}")
         return int.from_bytes(data[start:stop], "big", signed=True)
     if tag in _UNSIGNED32:

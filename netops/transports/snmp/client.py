@@ -189,7 +189,7 @@ class SnmpClient:
         """Drain the ICMP error queue: each error carries our original datagram."""
         while True:
             try:
-                data, _, _, addr = sock.recvmsg(65536, 1024, _MSG_ERRQUEUE)
+                data, _, _, _ = sock.recvmsg(65536, 1024, _MSG_ERRQUEUE)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
@@ -201,7 +201,9 @@ class SnmpClient:
             entry = self._pending.get(rid)
             if entry is not None and not entry.future.done():
                 entry.future.set_exception(
-                    TransportError("unreachable", f"{entry.addr[0]}:{entry.addr[1]} unreachable (ICMP)")
+                    TransportError(
+                        "unreachable", f"{entry.addr[0]}:{entry.addr[1]} unreachable (ICMP)"
+                    )
                 )
 
     # sending -----------------------------------------------------------------------------
@@ -213,7 +215,9 @@ class SnmpClient:
         try:
             ip = ipaddress.ip_address(target.host)
             family = socket.AF_INET if ip.version == 4 else socket.AF_INET6
-            addr: Address = (str(ip), target.port) if ip.version == 4 else (str(ip), target.port, 0, 0)
+            addr: Address = (
+                (str(ip), target.port) if ip.version == 4 else (str(ip), target.port, 0, 0)
+            )
         except ValueError:
             loop = asyncio.get_running_loop()
             try:
@@ -302,7 +306,9 @@ class SnmpClient:
         oid_list = list(oids)
 
         def build(rid: int) -> bytes:
-            return encode_community(V2C, community, encode_request_pdu(pdu_type, rid, oid_list, a, b))
+            return encode_community(
+                V2C, community, encode_request_pdu(pdu_type, rid, oid_list, a, b)
+            )
 
         data, _ = await self._exchange(target, build, timeout, retries)
         try:

@@ -352,8 +352,6 @@ def encode_v3(
     return message, auth_offset
 
 
-
-
 def decode_v3(data: bytes) -> V3Message:
     """Decode the frame of a v3 message (strict); the ScopedPDU stays bytes."""
     end = len(data)
@@ -396,7 +394,9 @@ def decode_v3(data: bytes) -> V3Message:
         raise BerError("bytes after msgData")
     usm = UsmParameters(engine_id, boots, etime, user, auth_params, priv)
     if tag == 0x04:
-        return V3Message(msg_id, max_size, flags_raw[0], model, usm, astart, None, data[dstart:dstop])
+        return V3Message(
+            msg_id, max_size, flags_raw[0], model, usm, astart, None, data[dstart:dstop]
+        )
     if tag == SEQUENCE:
         return V3Message(msg_id, max_size, flags_raw[0], model, usm, astart, data[sstop:stop], None)
     raise BerError(f"msgData has tag {tag:#04x}")

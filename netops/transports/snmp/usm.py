@@ -136,7 +136,11 @@ class UsmUser:
 
     @property
     def level(self) -> str:
-        return ("authPriv" if self.priv_protocol else "authNoPriv") if self.auth_protocol else "noAuthNoPriv"
+        return (
+            ("authPriv" if self.priv_protocol else "authNoPriv")
+            if self.auth_protocol
+            else "noAuthNoPriv"
+        )
 
 
 # ---------------------------------------------------------------------------------- keys
@@ -209,7 +213,9 @@ class Keys:
         if len(mac) != self.mac_len:
             return False
         zeroed = message[:offset] + bytes(self.mac_len) + message[offset + self.mac_len :]
-        return hmac.compare_digest(hmac.digest(self._auth_key, zeroed, self.hash)[: self.mac_len], mac)
+        return hmac.compare_digest(
+            hmac.digest(self._auth_key, zeroed, self.hash)[: self.mac_len], mac
+        )
 
     # privacy ------------------------------------------------------------------------------
     def encrypt(self, plain: bytes, boots: int, engine_time: int) -> tuple[bytes, bytes]:
@@ -272,7 +278,12 @@ def seal(
         payload, priv_params = keys.encrypt(scoped_pdu, boots, engine_time)
     auth_params = bytes(keys.mac_len) if level & FLAG_AUTH and keys is not None else b""
     usm = UsmParameters(
-        engine_id, boots, engine_time, (user.name.encode() if user else b""), auth_params, priv_params
+        engine_id,
+        boots,
+        engine_time,
+        (user.name.encode() if user else b""),
+        auth_params,
+        priv_params,
     )
     data, offset = encode_v3(
         msg_id,
@@ -370,7 +381,9 @@ class LocalEngine:
 
     def open(self, message: V3Message, data: bytes) -> tuple[UsmUser, bytes]:
         """RFC 3414 §3.2 as the authoritative engine: the user and the plaintext ScopedPDU,
-        or :class:`UsmError` (counted) naming the Report to send."""
+        or :class:`UsmError` (counted) naming the Report to send. A message below the user's
+        level passes here (access control decides: compare ``message.flags`` to
+        ``user.flags``)."""
         usm = message.usm
         try:
             if usm.engine_id != self.engine_id:
@@ -379,8 +392,8 @@ class LocalEngine:
             if user is None:
                 raise UsmError(UNKNOWN_USER_NAMES, "unknown user name")
             level = message.flags & (FLAG_AUTH | FLAG_PRIV)
-            if level != user.flags:
-                raise UsmError(UNSUPPORTED_SEC_LEVELS, "security level does not match the user")
+            if level & ~user.flags:
+                raise UsmError(UNSUPPORTED_SEC_LEVELS, "security level above the user's")
             keys = keys_for(user, self.engine_id) if level else None
             if level & FLAG_AUTH:
                 assert keys is not None
