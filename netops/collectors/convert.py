@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 from netops.transports.snmp.types import Tag, Value
 
 
-
 class Cell(NamedTuple):
     """One raw value with its SNMP type tag."""
 
@@ -161,7 +160,7 @@ def _enum(raw: Raw, enum: Mapping[int, str] | None) -> str | None:
     value = raw.value
     if value is None or enum is None:
         return None
-    return enum.get(int(value))
+    return enum.get(_int(value) or 0) if not isinstance(value, tuple) else None
 
 
 def _oid_last(tag: int, value: Any) -> int | None:
@@ -182,9 +181,7 @@ CONVERTERS: dict[str, Callable[[Raw, Mapping[int, str] | None], Any]] = {
     "mbps_to_bps": _single(lambda _t, v: int(v) * 1_000_000 if v else None),
     "enum": _enum,
     "truth_value": _single(lambda _t, v: None if v is None else {1: True, 2: False}.get(int(v))),
-    "counter_bits": _single(
-        lambda t, v: None if v is None else (64 if t == Tag.COUNTER64 else 32)
-    ),
+    "counter_bits": _single(lambda t, v: None if v is None else (64 if t == Tag.COUNTER64 else 32)),
     "ip_prefix": _pair(_ip_prefix),
     "route_target": _single(lambda _t, v: _route_target(v)),
     "lldp_chassis_id": _pair(lambda s, v: _lldp_id(s, v, _CHASSIS_MAC, _CHASSIS_ADDR)),

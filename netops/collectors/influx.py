@@ -49,9 +49,7 @@ def _line(measurement: str, tags: dict[str, str], fields: dict[str, Any], ns: in
 
 def poll_lines(poll: DevicePoll) -> list[str]:
     """The line-protocol points of one device poll."""
-    ns = int(
-        (poll.result.started_at.timestamp() + poll.result.duration_seconds) * 1_000_000_000
-    )
+    ns = int((poll.result.started_at.timestamp() + poll.result.duration_seconds) * 1_000_000_000)
     lines: list[str | None] = [
         _line(
             "netops_poll",

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from netops.transports.snmp.types import OID, Tag, VarBind, Value, format_oid, parse_oid
+from netops.transports.snmp.types import OID, Tag, Value, VarBind, format_oid, parse_oid
 
 _SNMPREC_TAGS = {int(t): t for t in Tag}
 
@@ -112,8 +112,10 @@ def parse_snmpwalk(text: str, source: str = "walk") -> list[VarBind]:
         kind, value = match.group(2), match.group(3)
         if value.startswith("No Such") or value.startswith("No more variables"):
             continue
-        if (kind or "STRING").upper() == "STRING" and value.startswith('"') and (
-            len(value) == 1 or not value.endswith('"')
+        if (
+            (kind or "STRING").upper() == "STRING"
+            and value.startswith('"')
+            and (len(value) == 1 or not value.endswith('"'))
         ):
             pending = (oid, value)
             continue
@@ -197,9 +199,7 @@ class ReplayClient:
                 out.append(VarBind(oid, Tag.NO_SUCH_OBJECT, None))
         return out
 
-    async def walk(
-        self, target: Any, columns: Sequence[OID], **_: Any
-    ) -> dict[OID, list[VarBind]]:
+    async def walk(self, target: Any, columns: Sequence[OID], **_: Any) -> dict[OID, list[VarBind]]:
         self.requests += 1
         walk, keys = self._of(target)
         out: dict[OID, list[VarBind]] = {}

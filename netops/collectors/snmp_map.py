@@ -24,8 +24,8 @@ from netops.collectors.snmp_schema import (
     Lookup,
     Percent,
     RecordMap,
-    Source,
     SnmpSection,
+    Source,
     Table,
     ValueFilter,
 )
@@ -307,9 +307,7 @@ class _Mapper:
     def __init__(self, section: SnmpSection, fetched: Fetched) -> None:
         self.section = section
         self.fetched = fetched
-        self.column_table = {
-            c: t for t, table in section.tables.items() for c in table.columns
-        }
+        self.column_table = {c: t for t, table in section.tables.items() for c in table.columns}
 
     # a cell of this row, of a same-layout table at the same index, or at an explicit key
     def _column(self, row: Row | None, table: str | None, name: str) -> Cell | None:
@@ -409,7 +407,9 @@ class _Mapper:
             return None
         rows = _filtered(data.rows.values(), spec.where)
         values = [
-            c.value for r in rows if (c := r.columns.get(spec.column)) is not None and c.value is not None
+            c.value
+            for r in rows
+            if (c := r.columns.get(spec.column)) is not None and c.value is not None
         ]
         numbers = [v for v in values if isinstance(v, int)]
         if spec.function == "count":
@@ -419,8 +419,13 @@ class _Mapper:
             return convert(src.convert, first, src.enum) if first else None
         if not numbers:
             return None
-        fn = {"mean": statistics.fmean, "max": max, "min": min, "sum": sum}[spec.function]
-        return float(fn(numbers)) if spec.function == "mean" else fn(numbers)
+        if spec.function == "mean":
+            return statistics.fmean(numbers)
+        if spec.function == "max":
+            return max(numbers)
+        if spec.function == "min":
+            return min(numbers)
+        return sum(numbers)
 
     def _percent(self, row: Row | None, table: str | None, spec: Percent) -> float | None:
         def num(src: Source | None) -> float | None:

@@ -256,8 +256,15 @@ class SnmpPoller:
         if profile is None:
             return DevicePoll(
                 name,
-                _result(name, started, 0.0, False, "error", f"{name}: no SNMP profile for "
-                        f"platform {device.platform.value!r} in the collectors folder"),
+                _result(
+                    name,
+                    started,
+                    0.0,
+                    False,
+                    "error",
+                    f"{name}: no SNMP profile for "
+                    f"platform {device.platform.value!r} in the collectors folder",
+                ),
             )
         try:
             target = snmp_target(self.inventory, device, self.secrets, self.endpoints)

@@ -163,7 +163,11 @@ class _Checker:
                 self.err((*path, "fields", name), f"{model.__name__} has no field {name!r}")
             sources = fspec if isinstance(fspec, list) else [fspec]
             for i, src in enumerate(sources):
-                where = (*path, "fields", name, i) if isinstance(fspec, list) else (*path, "fields", name)
+                where = (
+                    (*path, "fields", name, i)
+                    if isinstance(fspec, list)
+                    else (*path, "fields", name)
+                )
                 self.source(where, src, spec.table)
         for name in spec.require:
             if name not in spec.fields:
@@ -222,7 +226,8 @@ def load_snmp_profiles(folder: Path) -> dict[str, SnmpProfile]:
             section = SnmpSection.model_validate(merged)
         except ValidationError as exc:  # pragma: no cover - each file already validated
             problems.extend(
-                Problem(doc.file, None, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()
+                Problem(doc.file, None, ".".join(map(str, e["loc"])), e["msg"])
+                for e in exc.errors()
             )
             continue
         for path, message in check_section(section):

@@ -43,7 +43,9 @@ class PollJob:
     shard: tuple[int, int] | None  # (index from 0, count)
 
 
-def select_devices(inv: Inventory, names: tuple[str, ...], shard: tuple[int, int] | None) -> list[Device]:
+def select_devices(
+    inv: Inventory, names: tuple[str, ...], shard: tuple[int, int] | None
+) -> list[Device]:
     """The devices a job polls: named ones (unknown names are an error) or all, in its shard."""
     if names:
         unknown = [n for n in names if n not in inv.device_by_name]
@@ -71,9 +73,20 @@ def _context(job: PollJob) -> tuple[Settings, Inventory, list[Device], SnmpPolle
     endpoints = load_endpoints(Path(job.endpoints)) if job.endpoints else None
     store = Store.from_settings(settings)
     secrets = load_secrets(settings.secrets_file)
-    return settings, inv, devices, SnmpPoller(
-        inv, profiles, settings.snmp, None, secrets, endpoints=endpoints, store=store  # type: ignore[arg-type]
-    ), store
+    poller = SnmpPoller(
+        inv, profiles, settings.snmp, _NoClient(), secrets, endpoints=endpoints, store=store
+    )
+    return settings, inv, devices, poller, store
+
+
+class _NoClient:
+    """Placeholder until the real client is opened inside the event loop."""
+
+    async def get(self, *_: Any, **__: Any) -> Any:
+        raise RuntimeError("SNMP client not opened")
+
+    async def walk(self, *_: Any, **__: Any) -> Any:
+        raise RuntimeError("SNMP client not opened")
 
 
 def _influx(settings: Settings) -> object | None:
@@ -173,7 +186,10 @@ def poll_forever(job: PollJob, settings: Settings) -> None:
         for i in range(workers)
     ]
     ctx = get_context("spawn")
-    procs = [ctx.Process(target=run_job_forever, args=(j,), name=f"netops-poll-{i}") for i, j in enumerate(jobs)]
+    procs = [
+        ctx.Process(target=run_job_forever, args=(j,), name=f"netops-poll-{i}")
+        for i, j in enumerate(jobs)
+    ]
     for p in procs:
         p.start()
     try:

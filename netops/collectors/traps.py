@@ -14,6 +14,7 @@ resolves the matching linkDown alert at once, the others end after
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -103,7 +104,7 @@ def to_event(message: TrapMessage, devices: dict[str, str]) -> tuple[Event, str]
         index_vb, _ = _column(message.varbinds, _IF_INDEX)
         admin, suffix = _column(message.varbinds, _IF_ADMIN)
         oper, _ = _column(message.varbinds, _IF_OPER)
-        if_index = index_vb.value if index_vb is not None else (suffix[0] if suffix else None)
+        if_index: Any = index_vb.value if index_vb is not None else (suffix[0] if suffix else None)
         descr, _ = _column(message.varbinds, _IF_NAME)
         if descr is None:
             descr, _ = _column(message.varbinds, _IF_DESCR)
@@ -112,11 +113,17 @@ def to_event(message: TrapMessage, devices: dict[str, str]) -> tuple[Event, str]
             {
                 "if_index": if_index,
                 "interface": interface,
-                "admin_status": _STATUS.get(admin.value) if admin and isinstance(admin.value, int) else None,
-                "oper_status": _STATUS.get(oper.value) if oper and isinstance(oper.value, int) else None,
+                "admin_status": _STATUS.get(admin.value)
+                if admin and isinstance(admin.value, int)
+                else None,
+                "oper_status": _STATUS.get(oper.value)
+                if oper and isinstance(oper.value, int)
+                else None,
             }
         )
-        summary += f": {interface or f'ifIndex {if_index}'} {'down' if name == 'linkDown' else 'up'}"
+        summary += (
+            f": {interface or f'ifIndex {if_index!s}'} {'down' if name == 'linkDown' else 'up'}"
+        )
     elif name == "other":
         summary += f" ({format_oid(message.trap_oid)})"
     event = Event(
@@ -139,7 +146,9 @@ def alert_for(event: Event, resolve_after: float) -> dict[str, Any] | None:
         str(event.details["if_index"]) if event.details.get("if_index") is not None else ""
     )
     labels = {
-        "alertname": "SnmpTrapLinkDown" if name in ("linkDown", "linkUp") else f"SnmpTrap{name[0].upper()}{name[1:]}",
+        "alertname": "SnmpTrapLinkDown"
+        if name in ("linkDown", "linkUp")
+        else f"SnmpTrap{name[0].upper()}{name[1:]}",
         "device": event.device or event.details.get("source", ""),
         "severity": "warning" if event.severity in ("info", "warning") else "critical",
         "source": "netops-traps",
@@ -268,10 +277,8 @@ async def serve(
         ready(transport.get_extra_info("sockname"))
     try:
         while not stop.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.5)
-            except TimeoutError:
-                pass
             await handler.flush()
     finally:
         transport.close()

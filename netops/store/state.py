@@ -118,7 +118,9 @@ class Store:
     def save_poll_results(self, results: Iterable[PollResult]) -> None:
         with self.session.begin() as s:
             for result in results:
-                values: dict[str, Any] = result.model_dump(exclude={"device", "transport", "warnings"})
+                values: dict[str, Any] = result.model_dump(
+                    exclude={"device", "transport", "warnings"}
+                )
                 row = s.scalar(
                     select(PollStatus).where(
                         PollStatus.device == result.device, PollStatus.transport == result.transport
