@@ -32,6 +32,27 @@ class ProfileFile(BaseModel):
     cli: dict[str, Any] | None = None
 
 
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """A validation error's location without the union-member tags pydantic inserts."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            out.append(part)
+            node = node[part]
+        elif not isinstance(node, dict | list) or isinstance(part, str) and part.endswith("]"):
+            continue
+        elif isinstance(part, str) and part[:1].isupper():
+            continue  # a union member's model name
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge mappings; ``records`` entries are replaced whole, not merged."""
     out = dict(base)
@@ -61,9 +82,15 @@ def load_profile_files(folder: Path) -> dict[str, tuple[YamlDoc, ProfileFile]]:
         try:
             files[path.stem] = (doc, ProfileFile.model_validate(doc.data or {}))
         except ValidationError as exc:
+            seen: set[tuple[Any, ...]] = set()
             for error in exc.errors():
-                loc = tuple(error["loc"])
+                loc = _data_path(doc.data, tuple(error["loc"]))
                 message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+                if error["type"] in ("list_type", "model_type") and len(exc.errors()) > 1:
+                    continue  # the other member of a "one or a list" union: noise
+                if (loc, message) in seen:
+                    continue
+                seen.add((loc, message))
                 problems.append(Problem(doc.file, doc.line(loc), suffix(loc).lstrip("."), message))
     for doc, profile in files.values():
         for i, parent in enumerate(profile.extends):
