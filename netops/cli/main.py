@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import inventory, poll
+from netops.cli import inventory, lab, poll
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(lab.app, name="lab")
 app.add_typer(poll.app)  # netops poll, netops traps
 
 

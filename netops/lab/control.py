@@ -1,0 +1,150 @@
+"""Start, stop and steer a lab from another process (what ``netops lab ...`` calls)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from netops.errors import LabError
+from netops.lab.runtime import lab_file
+
+DEFAULT_ENDPOINTS = Path(".lab/endpoints.json")
+
+
+def up(
+    inventory: Path,
+    endpoints: Path = DEFAULT_ENDPOINTS,
+    scenarios: list[str] | None = None,
+    snmp_version: str = "3",
+    trap_receiver: str | None = None,
+    timeout: float = 120.0,
+) -> dict[str, Any]:
+    """Start a lab in the background; return its status once it serves every device."""
+    endpoints = endpoints.resolve()
+    if lab_file(endpoints).exists():
+        try:
+            status(endpoints)
+        except LabError:
+            lab_file(endpoints).unlink()  # a stale lab file from a crashed lab
+        else:
+            raise LabError(
+                f"a lab is already running for {endpoints} (netops lab down -e {endpoints})"
+            )
+    state_dir = endpoints.parent / (endpoints.name + ".d")
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        endpoints.unlink()
+    cmd = [
+        sys.executable,
+        "-m",
+        "netops.lab.runtime",
+        "--inventory",
+        str(inventory),
+        "--endpoints",
+        str(endpoints),
+        "--state-dir",
+        str(state_dir),
+        "--snmp-version",
+        snmp_version,
+    ]
+    for s in scenarios or []:
+        cmd += ["--scenario", s]
+    if trap_receiver:
+        cmd += ["--trap-receiver", trap_receiver]
+    log_path = state_dir / "lab.log"
+    with open(log_path, "ab") as log_file:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
+            raise LabError(f"the lab exited at start ({' / '.join(tail)}); log: {log_path}")
+        if lab_file(endpoints).exists() and endpoints.exists():
+            return status(endpoints)
+        time.sleep(0.05)
+    proc.kill()
+    raise LabError(f"the lab did not come up within {timeout:.0f} s; log: {log_path}")
+
+
+def request(endpoints: Path, payload: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+    info = _lab_info(endpoints)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        try:
+            s.connect(info["control"])
+        except OSError as exc:
+            raise LabError(f"the lab of {endpoints} does not answer ({exc.strerror})") from exc
+        s.sendall(json.dumps(payload).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    reply = json.loads(data or b"{}")
+    if not reply.get("ok"):
+        raise LabError(reply.get("error") or "the lab refused the request")
+    return dict(reply)
+
+
+def _lab_info(endpoints: Path) -> dict[str, Any]:
+    path = lab_file(endpoints.resolve())
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise LabError(
+            f"no lab is running for {endpoints} (start one: netops lab up -e {endpoints})"
+        ) from None
+
+
+def status(endpoints: Path = DEFAULT_ENDPOINTS) -> dict[str, Any]:
+    return request(endpoints, {"op": "status"})
+
+
+def down(endpoints: Path = DEFAULT_ENDPOINTS, timeout: float = 15.0) -> int:
+    """Stop the lab and wait for its process to exit; returns the pid that was stopped."""
+    info = _lab_info(endpoints)
+    pid = int(info["pid"])
+    with contextlib.suppress(LabError):
+        request(endpoints, {"op": "stop"}, timeout=5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            break
+        time.sleep(0.05)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(FileNotFoundError):
+        lab_file(endpoints.resolve()).unlink()
+    return pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
