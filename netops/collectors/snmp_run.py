@@ -125,6 +125,7 @@ def poll_once(job: PollJob, settings: Settings) -> list[dict[str, Any]]:
     workers = 1 if job.shard is not None else worker_count(settings, len(devices))
     if workers == 1:
         return run_job_once(job)
+    Store.from_settings(settings).close()  # tables made once, before workers race to it
     t0 = time.perf_counter()
     jobs = [
         PollJob(job.settings, job.inventory, job.endpoints, job.devices, (i, workers))
@@ -181,6 +182,7 @@ def poll_forever(job: PollJob, settings: Settings) -> None:
     if workers == 1:
         run_job_forever(job)
         return
+    Store.from_settings(settings).close()  # tables made once, before workers race to it
     jobs = [
         PollJob(job.settings, job.inventory, job.endpoints, job.devices, (i, workers))
         for i in range(workers)
