@@ -37,13 +37,12 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            out.append(part)
-            node = node[part]
-        elif not isinstance(node, dict | list) or isinstance(part, str) and part.endswith("]"):
+        elif not isinstance(node, dict | list) or (isinstance(part, str) and part.endswith("]")):
             continue
         elif isinstance(part, str) and part[:1].isupper():
             continue  # a union member's model name

@@ -58,7 +58,9 @@ def sample_poll(device: str = "core-1") -> DevicePoll:
         device=device, name="XGigabitEthernet1/0/1", oper_status="up", admin_status="up",
         in_octets=123456789, out_octets=987654321, in_bps=4.2e6, out_bps=3.1e6, speed_bps=10**10,
     )  # fmt: skip
-    health = EntityHealth(device=device, entity_index=7, entity_name="MPU Board 7", cpu_percent=12.0)
+    health = EntityHealth(
+        device=device, entity_index=7, entity_name="MPU Board 7", cpu_percent=12.0
+    )
     return DevicePoll(device, result, {"interface": [iface], "health": [health]})
 
 
@@ -94,7 +96,9 @@ def test_points_reach_the_server(victoria: str) -> None:
 
 def test_server_away_never_blocks_and_drops_beyond_buffer() -> None:
     writer = InfluxWriter(
-        InfluxSettings(url=f"http://127.0.0.1:{free_port()}", flush_interval=60, retries=0, max_buffer=5)
+        InfluxSettings(
+            url=f"http://127.0.0.1:{free_port()}", flush_interval=60, retries=0, max_buffer=5
+        )
     )
     t0 = time.perf_counter()
     for _ in range(10):

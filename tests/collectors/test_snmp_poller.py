@@ -67,7 +67,9 @@ def test_one_cycle_v2c_v3_wrong_key_and_dead_device(
         assert r.records["route"], "net-snmp exports the kernel routing table"
     wrong = by["dc-app-1"].result
     assert not wrong.ok and wrong.reason == "auth"
-    assert "collect-auth" not in (wrong.error or "") and "not-the-right-key" not in (wrong.error or "")
+    assert "collect-auth" not in (wrong.error or "") and "not-the-right-key" not in (
+        wrong.error or ""
+    )
     dead = by["dc-app-2"].result
     assert not dead.ok and dead.reason == "timeout"
     assert by["dc-app-2"].records == {}
@@ -93,11 +95,16 @@ def test_rates_across_two_polls_and_metrics(
         text = _exposition(store, reference)
         assert 'netops_device_up{device="dc-db-1"' in text
         assert 'netops_poll_success{device="dc-app-2",transport="snmp"} 0.0' in text
-        assert 'netops_poll_failures_total{device="dc-app-2",reason="timeout",transport="snmp"} 2.0' in text
+        assert (
+            'netops_poll_failures_total{device="dc-app-2",reason="timeout",transport="snmp"} 2.0'
+            in text
+        )
         assert 'netops_interface_oper_up{device="dc-db-1",interface="lo"} 1.0' in text
         assert 'netops_interface_receive_bits_per_second{device="dc-db-1",interface="lo"}' in text
         assert 'netops_device_memory_ratio{device="dc-db-1",entity="system"}' in text
-        assert 'netops_poll_last_success_timestamp_seconds{device="dc-db-1",transport="snmp"}' in text
+        assert (
+            'netops_poll_last_success_timestamp_seconds{device="dc-db-1",transport="snmp"}' in text
+        )
     finally:
         store.close()
 

@@ -41,7 +41,11 @@ def problems(folder: Path) -> list[str]:
 
 def test_unknown_key_is_reported_with_line(tmp_path: Path) -> None:
     write(tmp_path, "standard", BASE)
-    write(tmp_path, "p", "platform: linux\nextends: [standard]\nsnmp:\n  records:\n    interface:\n      table: ifTable\n      fields:\n        name: {colum: ifDescr}\n")
+    write(
+        tmp_path,
+        "p",
+        "platform: linux\nextends: [standard]\nsnmp:\n  records:\n    interface:\n      table: ifTable\n      fields:\n        name: {colum: ifDescr}\n",
+    )
     found = problems(tmp_path)
     assert any("p.yaml:8" in p and "colum" in p for p in found), found
 
@@ -64,13 +68,21 @@ def test_bad_oid_and_conversion_arity(tmp_path: Path) -> None:
     write(tmp_path, "standard", BASE.replace("1.3.6.1.2.1.2.2.1.2}", "1.3.6.x}"))
     write(tmp_path, "p", "platform: linux\nextends: [standard]\n")
     assert any("not a numeric OID" in p for p in problems(tmp_path))
-    write(tmp_path, "standard", BASE.replace("{column: ifDescr}", "{column: ifDescr, convert: ip_prefix}"))
+    write(
+        tmp_path,
+        "standard",
+        BASE.replace("{column: ifDescr}", "{column: ifDescr, convert: ip_prefix}"),
+    )
     assert any("ip_prefix needs a list of two values" in p for p in problems(tmp_path))
 
 
 def test_child_disables_a_record(tmp_path: Path) -> None:
     write(tmp_path, "standard", BASE)
-    write(tmp_path, "p", "platform: linux\nextends: [standard]\nsnmp:\n  records:\n    interface: null\n")
+    write(
+        tmp_path,
+        "p",
+        "platform: linux\nextends: [standard]\nsnmp:\n  records:\n    interface: null\n",
+    )
     assert load_snmp_profiles(tmp_path)["linux"].kinds == []
 
 
@@ -118,7 +130,9 @@ def test_bad_rows_are_problems_not_crashes() -> None:
         "1.3.6.1.2.1.2.2.1.2.2|4|eth0\n1.3.6.1.2.1.2.2.1.8.2|2|1\n"
         "1.3.6.1.2.1.2.2.1.6.2|4|not-a-mac\n"
     )
-    records, found = map_records(profile.section, Fetched.from_walk(profile.section, walk), "d", ["interface"])
+    records, found = map_records(
+        profile.section, Fetched.from_walk(profile.section, walk), "d", ["interface"]
+    )
     by = {r.name: r for r in records["interface"]}
     assert by["lo"].oper_status is None  # unknown enum value: empty, not a crash
     assert by["eth0"].oper_status == "up" and by["eth0"].mac is None

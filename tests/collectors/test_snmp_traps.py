@@ -42,7 +42,9 @@ def receiver(reference: Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     def run() -> None:
         loop.run_until_complete(
-            serve(settings, reference, "127.0.0.1", 0, stop, load_endpoints(endpoints), ready.append)
+            serve(
+                settings, reference, "127.0.0.1", 0, stop, load_endpoints(endpoints), ready.append
+            )
         )
 
     thread = threading.Thread(target=run, daemon=True)
@@ -58,7 +60,14 @@ def receiver(reference: Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def snmptrap(*args: str) -> None:
-    r = subprocess.run(["snmptrap", *args], capture_output=True, text=True, env=NETSNMP_ENV, timeout=10, check=False)
+    r = subprocess.run(
+        ["snmptrap", *args],
+        capture_output=True,
+        text=True,
+        env=NETSNMP_ENV,
+        timeout=10,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -76,7 +85,16 @@ def test_v2c_and_v3_traps_become_events(receiver, reference: Inventory) -> None:
     settings, port = receiver
     varbinds = ["1.3.6.1.2.1.2.2.1.1.3", "i", "3", "1.3.6.1.2.1.2.2.1.7.3", "i", "1",
                 "1.3.6.1.2.1.2.2.1.8.3", "i", "2", "1.3.6.1.2.1.2.2.1.2.3", "s", "eth2"]  # fmt: skip
-    snmptrap("-v2c", "-c", "trapcomm", "--clientaddr=127.0.0.5", f"127.0.0.1:{port}", "", LINK_DOWN, *varbinds)
+    snmptrap(
+        "-v2c",
+        "-c",
+        "trapcomm",
+        "--clientaddr=127.0.0.5",
+        f"127.0.0.1:{port}",
+        "",
+        LINK_DOWN,
+        *varbinds,
+    )
     snmptrap("-v3", "-e", "0x8000000001020304", "-u", "nms-srv", "-l", "authPriv", "-a", "SHA",
              "-A", AUTH, "-x", "AES", "-X", PRIV, f"127.0.0.1:{port}", "", "1.3.6.1.6.3.1.1.5.1")  # fmt: skip
     snmptrap("-v2c", "-c", "wrong-community", f"127.0.0.1:{port}", "", LINK_DOWN)  # refused
