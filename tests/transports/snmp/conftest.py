@@ -178,18 +178,7 @@ def start_snmpd(folder: Path, *, extra: str = "") -> Snmpd:
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        r = netsnmp(
-            "snmpget",
-            "-v2c",
-            "-c",
-            COMMUNITY,
-            "-t",
-            "0.2",
-            "-r",
-            "0",
-            f"127.0.0.1:{port}",
-            "1.3.6.1.2.1.1.5.0",
-        )
+        r = netsnmp("snmpget", "-v2c", "-c", COMMUNITY, "-t", "0.2", "-r", "0", f"127.0.0.1:{port}", "1.3.6.1.2.1.1.5.0")
         if r.returncode == 0:
             return Snmpd("127.0.0.1", port, proc, folder)
         if proc.poll() is not None:
