@@ -178,7 +178,18 @@ def start_snmpd(folder: Path, *, extra: str = "") -> Snmpd:
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        r = netsnmp("snmpget", "-v2c", "-c", COMMUNITY, "-t", "0.2", "-r", "0", f"127.0.0.1:{port}", "1.3.6.1.2.1.1.5.0")
+        r = netsnmp(
+            "snmpget",
+            "-v2c",
+            "-c",
+            COMMUNITY,
+            "-t",
+            "0.2",
+            "-r",
+            "0",
+            f"127.0.0.1:{port}",
+            "1.3.6.1.2.1.1.5.0",
+        )
         if r.returncode == 0:
             return Snmpd("127.0.0.1", port, proc, folder)
         if proc.poll() is not None:
@@ -285,3 +296,17 @@ def lab_agent(loop_thread: LoopThread) -> Iterator[AgentHandle]:
     loop_thread.run(agent.start())
     yield AgentHandle(loop_thread, agent, devices, port)
     loop_thread.run(agent.stop())
+
+
+def served_rows(device: SimDevice, under: OID = ()) -> list[tuple[OID, int, Value]]:
+    """What ``device`` serves under ``under``, decoded from its view."""
+    from netops.transports.snmp.ber import decode_varbinds
+
+    view = device.view
+    out: list[tuple[OID, int, Value]] = []
+    for i, oid in enumerate(view.oids):
+        if oid[: len(under)] == under:
+            raw = view.varbind(i)
+            vb = decode_varbinds(raw, 0, len(raw))[0]
+            out.append((vb.oid, vb.tag, vb.value))
+    return out

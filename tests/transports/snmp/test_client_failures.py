@@ -45,7 +45,7 @@ def faulty(loop_thread: LoopThread) -> Iterator[Faulty]:
     device = SimDevice("faulty", community=COMMUNITY, users=lab_users())
     device.view = interface_view(device, name="faulty")
     loop_thread.run(agent.start())
-    host, port = loop_thread.call(lambda: agent.add(device, "127.0.78.1", 0))
+    _host, port = loop_thread.call(lambda: agent.add(device, "127.0.78.1", 0))
     yield Faulty(loop_thread, agent, device, port)
     loop_thread.run(agent.stop())
 

@@ -68,18 +68,25 @@ def test_v3_walk_and_get_equal_net_snmp(snmpd: Snmpd, user: str, auth: str, priv
             return await client.get(target, SYSTEM), await client.walk(target, STABLE[:4])
 
     got, walked = run(both())
-    r = netsnmp("snmpget", *cli_v3_args(user, auth, priv), *FMT, snmpd.address(), *map(format_oid, SYSTEM))
+    r = netsnmp(
+        "snmpget", *cli_v3_args(user, auth, priv), *FMT, snmpd.address(), *map(format_oid, SYSTEM)
+    )
     assert r.returncode == 0, r.stderr
     assert [tuple(vb) for vb in got] == parse_netsnmp(r.stdout)
     assert got[3].value and got[4].value == b"netops test rack"
     for column in STABLE[:4]:
-        assert [tuple(vb) for vb in walked[column]] == _bulkwalk(snmpd, cli_v3_args(user, auth, priv), column)
+        assert [tuple(vb) for vb in walked[column]] == _bulkwalk(
+            snmpd, cli_v3_args(user, auth, priv), column
+        )
 
 
 def test_get_missing_objects(snmpd: Snmpd) -> None:
     async def go():  # type: ignore[no-untyped-def]
         async with SnmpClient() as client:
-            return await client.get(v2c_target(snmpd.host, snmpd.port), [(1, 3, 6, 1, 2, 1, 1, 5, 1), (1, 3, 6, 1, 2, 1, 1, 99, 0)])
+            return await client.get(
+                v2c_target(snmpd.host, snmpd.port),
+                [(1, 3, 6, 1, 2, 1, 1, 5, 1), (1, 3, 6, 1, 2, 1, 1, 99, 0)],
+            )
 
     got = run(go())
     assert [vb.tag for vb in got] == [Tag.NO_SUCH_INSTANCE, Tag.NO_SUCH_OBJECT]
