@@ -194,3 +194,49 @@ CONVERTERS: dict[str, Callable[[Raw, Mapping[int, str] | None], Any]] = {
 def convert(name: str, raw: Raw, enum: Mapping[int, str] | None = None) -> Any:
     """Apply conversion ``name`` to ``raw`` (one cell, or a list of cells)."""
     return CONVERTERS[name](raw, enum)
+
+
+def _cell(fn: Callable[[int, Any], Any]) -> Callable[[Cell, Mapping[int, str] | None], Any]:
+    def convert(cell: Cell, _enum: Mapping[int, str] | None) -> Any:
+        return fn(cell.tag, cell.value)
+
+    return convert
+
+
+def _cell_int(cell: Cell, _enum: Mapping[int, str] | None) -> int | None:
+    value = cell.value
+    return value if type(value) is int else _int(value)
+
+
+def _cell_float(cell: Cell, _enum: Mapping[int, str] | None) -> float | None:
+    value = cell.value
+    if type(value) is int:
+        return float(value)
+    return None if value is None else float(_int(value) or 0)
+
+
+def _cell_text(cell: Cell, _enum: Mapping[int, str] | None) -> str | None:
+    return _text(cell.value)
+
+
+def _cell_enum(cell: Cell, enum: Mapping[int, str] | None) -> str | None:
+    value = cell.value
+    if enum is None or value is None:
+        return None
+    return enum.get(value) if type(value) is int else _enum(cell, enum)
+
+
+#: Single-cell conversions without the list check (the mapper's compiled fast path).
+CELL_CONVERTERS: dict[str, Callable[[Cell, Mapping[int, str] | None], Any]] = {
+    "int": _cell_int,
+    "float": _cell_float,
+    "text": _cell_text,
+    "enum": _cell_enum,
+    "auto": _cell(_auto),
+    "mac": _cell(lambda _t, v: _mac(v)),
+    "ip": _cell(lambda _t, v: _ip(v)),
+    "timeticks_seconds": _cell(lambda _t, v: None if v is None else int(v) / 100.0),
+    "mbps_to_bps": _cell(lambda _t, v: int(v) * 1_000_000 if v else None),
+    "counter_bits": _cell(lambda t, v: None if v is None else (64 if t == Tag.COUNTER64 else 32)),
+    "route_target": _cell(lambda _t, v: _route_target(v)),
+}

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ipaddress
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from netops.collectors.convert import Cell, convert
+from netops.collectors.convert import CELL_CONVERTERS, Cell, convert
 from netops.collectors.snmp_schema import (
     IndexPart,
     KeyPart,
@@ -229,11 +229,14 @@ class Fetched:
                 if column is None:
                     continue
                 n = len(column_oid)
+                rows = data.rows
                 for vb in varbinds:
-                    if vb.tag in _EMPTY_TAGS or vb.oid[:n] != column_oid:
+                    oid = vb[0]
+                    # the client only returns OIDs under the column; checked anyway (replays)
+                    if vb[1] in _EMPTY_TAGS or len(oid) <= n or oid[n - 1] != column_oid[-1]:
                         continue
-                    suffix = vb.oid[n:]
-                    row = data.rows.get(suffix)
+                    suffix = oid[n:]
+                    row = rows.get(suffix)
                     if row is None:
                         if suffix in bad:
                             continue
@@ -244,7 +247,7 @@ class Fetched:
                             problems.append(f"{table_name}: row skipped: {exc}")
                             continue
                         data.rows[suffix] = row
-                    row.columns[column] = Cell(vb.tag, vb.value)
+                    row.columns[column] = vb  # type: ignore[assignment]  # has .tag, .value
             tables[table_name] = data
         return cls(out_scalars, tables, problems)
 
@@ -308,6 +311,7 @@ class _Mapper:
         self.section = section
         self.fetched = fetched
         self.column_table = {c: t for t, table in section.tables.items() for c in table.columns}
+        self._compiled: dict[int, list[tuple[str, list[Callable[[Row | None], Any]]]]] = {}
 
     # a cell of this row, of a same-layout table at the same index, or at an explicit key
     def _column(self, row: Row | None, table: str | None, name: str) -> Cell | None:
@@ -471,24 +475,82 @@ class _Mapper:
             return int(scaled) if float(scaled).is_integer() and isinstance(value, int) else scaled
         return value
 
+    def getter(self, src: Source, table: str | None) -> Callable[[Row | None], Any]:
+        """A compiled reader for ``src``: plain columns and index parts skip the generic path."""
+        fast = CELL_CONVERTERS.get(src.convert)
+        simple = fast is not None and src.scale is None and src.ignore is None and src.key is None
+        enum = src.enum
+        if simple and isinstance(src.column, str) and fast is not None:
+            name, conv = src.column, fast
+            owner = self.column_table.get(name)
+
+            def column(row: Row | None) -> Any:
+                if row is None:
+                    return None
+                cell = row.columns.get(name)
+                if cell is None:
+                    if owner is None or owner == table:
+                        return None
+                    if (data := self.fetched.tables.get(owner)) is None:
+                        return None
+                    other = data.rows.get(row.suffix)
+                    if other is None or (cell := other.columns.get(name)) is None:
+                        return None
+                return conv(cell, enum)
+
+            return column
+        if simple and isinstance(src.index, str) and fast is not None:
+            part, conv = src.index, fast
+
+            def index(row: Row | None) -> Any:
+                cell = row.index.get(part) if row is not None else None
+                return None if cell is None else conv(cell, enum)
+
+            return index
+        return lambda row: self.value(row, table, src)
+
+    def compiled(self, spec: RecordMap) -> list[tuple[str, list[Callable[[Row | None], Any]]]]:
+        key = id(spec)
+        if key not in self._compiled:
+            self._compiled[key] = [
+                (
+                    name,
+                    [self.getter(src, spec.table) for src in (f if isinstance(f, list) else [f])],
+                )
+                for name, f in spec.fields.items()
+            ]
+        return self._compiled[key]
+
     def record_values(
         self, kind: str, spec: RecordMap, row: Row | None, where: str, problems: list[str]
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name, fspec in spec.fields.items():
-            for src in fspec if isinstance(fspec, list) else [fspec]:
+        for name, getters in self.compiled(spec):
+            for get in getters:
                 try:
-                    value = self.value(row, spec.table, src)
+                    value = get(row)
                 except (ValueError, TypeError, ArithmeticError) as exc:
                     problems.append(f"{kind}{where}: {name}: {exc}")
                     value = None
-                if not _empty(value):
+                if value is not None and value != "" and value != ():
                     values[name] = value
                     break
         for name in spec.require:
             if name not in values:
                 raise _Skip(name)
         return values
+
+
+_MAPPERS: dict[int, tuple[SnmpSection, _Mapper]] = {}
+
+
+def _mapper_for(section: SnmpSection) -> _Mapper:
+    """One mapper per profile section: its compiled field readers are reused poll after poll."""
+    cached = _MAPPERS.get(id(section))
+    if cached is None or cached[0] is not section:
+        cached = (section, _Mapper(section, Fetched({}, {})))
+        _MAPPERS[id(section)] = cached
+    return cached[1]
 
 
 def _row_label(suffix: OID) -> str:
@@ -505,7 +567,8 @@ def map_records(
 
     ``kinds`` limits mapping to those kinds (e.g. only those whose tables were fetched).
     """
-    mapper = _Mapper(section, fetched)
+    mapper = _mapper_for(section)
+    mapper.fetched = fetched
     problems = list(fetched.problems)
     out: dict[str, list[Record]] = {}
     wanted = set(kinds) if kinds is not None else None

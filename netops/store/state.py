@@ -51,26 +51,30 @@ class Store:
 
     def save_many(self, batch: Iterable[tuple[str, str, Sequence[Record], datetime, str]]) -> None:
         """Replace several (device, kind) record sets in one transaction."""
+        items = list(batch)
+        for _, kind, _, _, _ in items:
+            if kind not in RECORD_KINDS:
+                raise ValueError(f"unknown record kind {kind!r}")
         with self.session.begin() as s:
-            for device, kind, records, collected_at, source in batch:
-                if kind not in RECORD_KINDS:
-                    raise ValueError(f"unknown record kind {kind!r}")
+            existing: dict[tuple[str, str], LatestRecords] = {}
+            devices = sorted({device for device, *_ in items})
+            for i in range(0, len(devices), 500):  # one query per 500 devices, not per row
+                chunk = devices[i : i + 500]
+                for row in s.scalars(select(LatestRecords).where(LatestRecords.device.in_(chunk))):
+                    existing[(row.device, row.kind)] = row
+            for device, kind, records, collected_at, source in items:
                 data = [r.model_dump(mode="json") for r in records]
-                row = s.scalar(
-                    select(LatestRecords).where(
-                        LatestRecords.device == device, LatestRecords.kind == kind
-                    )
-                )
+                row = existing.get((device, kind))
                 if row is None:
-                    s.add(
-                        LatestRecords(
-                            device=device,
-                            kind=kind,
-                            source=source,
-                            collected_at=collected_at,
-                            data=data,
-                        )
+                    row = LatestRecords(
+                        device=device,
+                        kind=kind,
+                        source=source,
+                        collected_at=collected_at,
+                        data=data,
                     )
+                    s.add(row)
+                    existing[(device, kind)] = row
                 else:
                     row.source, row.collected_at, row.data = source, collected_at, data
 
@@ -116,18 +120,23 @@ class Store:
 
     # -- poll results ----------------------------------------------------------------------------
     def save_poll_results(self, results: Iterable[PollResult]) -> None:
+        items = list(results)
         with self.session.begin() as s:
-            for result in results:
+            existing: dict[tuple[str, str], PollStatus] = {}
+            devices = sorted({r.device for r in items})
+            for i in range(0, len(devices), 500):
+                chunk = devices[i : i + 500]
+                for row in s.scalars(select(PollStatus).where(PollStatus.device.in_(chunk))):
+                    existing[(row.device, row.transport)] = row
+            for result in items:
                 values: dict[str, Any] = result.model_dump(
                     exclude={"device", "transport", "warnings"}
                 )
-                row = s.scalar(
-                    select(PollStatus).where(
-                        PollStatus.device == result.device, PollStatus.transport == result.transport
-                    )
-                )
+                row = existing.get((result.device, result.transport))
                 if row is None:
-                    s.add(PollStatus(device=result.device, transport=result.transport, **values))
+                    row = PollStatus(device=result.device, transport=result.transport, **values)
+                    s.add(row)
+                    existing[(result.device, result.transport)] = row
                 else:
                     for key, value in values.items():
                         setattr(row, key, value)
