@@ -8,6 +8,7 @@ cannot be converted raises :class:`ValueError`; the mapper records it against th
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -78,8 +79,10 @@ def _ip(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bytes):
-        if len(value) in (4, 16):
-            return str(ipaddress.ip_address(value))
+        if len(value) == 4:
+            return socket.inet_ntop(socket.AF_INET, value)
+        if len(value) == 16:  # inet_ntop gives the RFC 5952 form, as ipaddress does, in C
+            return socket.inet_ntop(socket.AF_INET6, value)
         if not value:
             return None
         return str(ipaddress.ip_address(value.decode("ascii").strip()))

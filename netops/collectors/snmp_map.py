@@ -50,6 +50,8 @@ def _take_string(suffix: OID, pos: int, implied: bool) -> tuple[bytes, int]:
 
 def parse_index(layout: Sequence[IndexPart], suffix: OID) -> dict[str, Cell]:
     """Split a row's OID suffix into its named index parts (raises ValueError if it does not fit)."""
+    if len(suffix) == len(layout) and all(p.type == "integer" for p in layout):
+        return {p.name: Cell(Tag.INTEGER, v) for p, v in zip(layout, suffix, strict=True)}
     out: dict[str, Cell] = {}
     pos = 0
     for part in layout:
@@ -507,7 +509,61 @@ class _Mapper:
                 return None if cell is None else conv(cell, enum)
 
             return index
+        look = src.lookup
+        if (
+            look is not None
+            and fast is not None
+            and isinstance(look.take, str)
+            and look.then is None
+            and src.scale is None
+            and src.ignore is None
+        ):
+            return self._lookup_getter(look, look.take, fast, enum)
         return lambda row: self.value(row, table, src)
+
+    def _lookup_getter(
+        self,
+        look: Lookup,
+        take: str,
+        conv: Callable[[Cell, Mapping[int, str] | None], Any],
+        enum: Mapping[int, str] | None,
+    ) -> Callable[[Row | None], Any]:
+        theirs = tuple(look.match)
+        ours = tuple(look.match.values())
+        filters = look.where
+        many = look.many
+
+        def lookup(row: Row | None) -> Any:
+            data = self.fetched.tables.get(look.table)
+            if data is None:
+                return () if many else None
+            if theirs:
+                if row is None:
+                    return () if many else None
+                key = []
+                for name in ours:
+                    cell = row.index.get(name) or row.columns.get(name)
+                    if cell is None:
+                        return () if many else None
+                    key.append(cell.value)
+                candidates: Sequence[Row] = data.rows_by(theirs).get(tuple(key), ())
+            else:
+                candidates = tuple(data.rows.values())
+            found = []
+            for match in candidates:
+                if filters and not all(_passes(match.get(n), f) for n, f in filters.items()):
+                    continue
+                cell = match.index.get(take) or match.columns.get(take)
+                if cell is None:
+                    continue
+                value = conv(cell, enum)
+                if not many:
+                    return value
+                if value is not None and value != "" and value != ():
+                    found.append(value)
+            return tuple(found) if many else None
+
+        return lookup
 
     def compiled(self, spec: RecordMap) -> list[tuple[str, list[Callable[[Row | None], Any]]]]:
         key = id(spec)

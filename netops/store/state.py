@@ -60,8 +60,10 @@ class Store:
             devices = sorted({device for device, *_ in items})
             for i in range(0, len(devices), 500):  # one query per 500 devices, not per row
                 chunk = devices[i : i + 500]
-                for row in s.scalars(select(LatestRecords).where(LatestRecords.device.in_(chunk))):
-                    existing[(row.device, row.kind)] = row
+                for found in s.scalars(
+                    select(LatestRecords).where(LatestRecords.device.in_(chunk))
+                ):
+                    existing[(found.device, found.kind)] = found
             for device, kind, records, collected_at, source in items:
                 data = [r.model_dump(mode="json") for r in records]
                 row = existing.get((device, kind))
@@ -126,8 +128,8 @@ class Store:
             devices = sorted({r.device for r in items})
             for i in range(0, len(devices), 500):
                 chunk = devices[i : i + 500]
-                for row in s.scalars(select(PollStatus).where(PollStatus.device.in_(chunk))):
-                    existing[(row.device, row.transport)] = row
+                for found in s.scalars(select(PollStatus).where(PollStatus.device.in_(chunk))):
+                    existing[(found.device, found.transport)] = found
             for result in items:
                 values: dict[str, Any] = result.model_dump(
                     exclude={"device", "transport", "warnings"}

@@ -178,12 +178,21 @@ def measure(args: tuple[str, int, str]) -> dict[str, Any]:
             out["fetch_cpu"] = cpu() - c0
             out["fetch_wall"] = time.perf_counter() - t0
             out["varbinds_per_poll"] = total_vb / (rounds * len(devices))
+            profiler = None
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             c0 = cpu()
             for _ in range(rounds):
                 for device, profile, scalars, walks in kept:
                     fetched = Fetched.build(profile.section, scalars, walks)
                     map_records(profile.section, fetched, device.name)
             out["map_cpu"] = cpu() - c0
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(os.environ["BENCH_PROFILE"])
             poller = SnmpPoller(
                 inv, profiles, settings, client, secrets, endpoints=eps, store=store
             )
