@@ -154,3 +154,36 @@ def test_cli_poll_once_json_exit_code(
     assert bad.exit_code == 3, bad.output
     failed = [e for e in json.loads(bad.stdout) if not e["ok"]]
     assert [(e["name"], e["error"]["reason"]) for e in failed] == [("dc-app-2", "timeout")]
+
+
+def test_poll_forever_keeps_polling_and_stops_on_sigterm(
+    endpoints_file: Path, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    state = tmp_path / "forever"
+    env = {**os.environ, "NETOPS_STATE_DIR": str(state), "NETOPS_SNMP__INTERVAL": "0.5"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netops.cli", "poll", "--device", "dc-db-1", "-e", str(endpoints_file)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        polled: list[float] = []
+        while time.monotonic() < deadline and len(set(polled)) < 2:
+            time.sleep(0.3)
+            if (state / "netops.db").exists():
+                store = Store(f"sqlite:///{state / 'netops.db'}")
+                try:
+                    polled += [r.started_at.timestamp() for r in store.poll_results("dc-db-1")]
+                finally:
+                    store.close()
+        assert len(set(polled)) >= 2, "the device is polled again on its interval"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
