@@ -119,3 +119,70 @@ def test_v2c_and_v3_traps_become_events(receiver, reference: Inventory) -> None:
         assert alert["labels"]["interface"] == "eth2"
     finally:
         store.close()
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path):
+    import httpx
+
+    from tests.conftest import free_port
+
+    require("prometheus-alertmanager")
+    port = free_port()
+    config = tmp_path / "am.yml"
+    config.write_text("route:\n  receiver: none\nreceivers:\n  - name: none\n")
+    proc = subprocess.Popen(
+        ["prometheus-alertmanager", f"--config.file={config}", f"--storage.path={tmp_path / 'am'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/-/ready", timeout=0.5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+def test_link_down_alert_fires_and_link_up_resolves_it(alertmanager: str, tmp_path: Path) -> None:
+    import httpx
+
+    from netops.collectors.traps import TrapHandler
+    from netops.transports.snmp.trap import TrapMessage
+    from netops.transports.snmp.types import Tag, VarBind
+
+    store = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    handler = TrapHandler(store, {"10.250.2.1": "agg-jiefang"}, alertmanager, 300)
+
+    def trap(oid: tuple[int, ...], oper: int) -> TrapMessage:
+        return TrapMessage(
+            source=("10.250.2.1", 50000), version="2c", kind="trap", trap_oid=oid, uptime=100,
+            varbinds=(VarBind((1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 6), Tag.INTEGER, 6),
+                      VarBind((1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 6), Tag.INTEGER, oper),
+                      VarBind((1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 6), Tag.OCTET_STRING, b"GigabitEthernet0/0/1")),
+        )  # fmt: skip
+
+    def active() -> list[dict]:
+        alerts = httpx.get(f"{alertmanager}/api/v2/alerts", timeout=5).json()
+        return [a for a in alerts if a["labels"].get("source") == "netops-traps"]
+
+    try:
+        handler.message(trap((1, 3, 6, 1, 6, 3, 1, 1, 5, 3), 2))
+        asyncio.run(handler.flush())
+        [alert] = active()
+        assert alert["labels"]["alertname"] == "SnmpTrapLinkDown"
+        assert alert["labels"]["device"] == "agg-jiefang"
+        assert alert["labels"]["interface"] == "GigabitEthernet0/0/1"
+        handler.message(trap((1, 3, 6, 1, 6, 3, 1, 1, 5, 4), 1))
+        asyncio.run(handler.flush())
+        time.sleep(0.2)
+        assert active() == [], "linkUp resolves the linkDown alert"
+    finally:
+        store.close()
