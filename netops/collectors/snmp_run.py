@@ -194,12 +194,19 @@ def poll_forever(job: PollJob, settings: Settings) -> None:
     ]
     for p in procs:
         p.start()
-    try:
-        for p in procs:
-            p.join()
-    except KeyboardInterrupt:
+
+    def stop_workers(*_: object) -> None:
         for p in procs:
             if p.pid is not None and p.is_alive():
                 os.kill(p.pid, signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop_workers)  # a service stop reaches the workers
+    try:
         for p in procs:
             p.join()
+    except KeyboardInterrupt:  # Ctrl-C reached the workers too (same process group)
+        stop_workers()
+        for p in procs:
+            p.join()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
