@@ -135,9 +135,16 @@ class _Previous:
 
 
 def _walk_groups(profile: SnmpProfile, max_columns: int) -> list[tuple[list[str], list[OID]]]:
-    """Tables to walk together: same index layout, at most ``max_columns`` columns a walk."""
+    """Tables to walk together (same index layout, at most ``max_columns`` columns a walk),
+    in the order of the record kinds that need them: if the agent dies half way, the first
+    kinds of the profile (system, interfaces, health...) are the ones already complete."""
+    priority: dict[str, int] = {}
+    for rank, needed in enumerate(_kind_tables(profile).values()):
+        for table in needed:
+            priority.setdefault(table, rank)
+    tables = sorted(profile.plan.tables, key=lambda t: priority.get(t, len(priority)))
     by_layout: dict[tuple[str, ...], list[str]] = {}
-    for name in profile.plan.tables:
+    for name in tables:
         layout = tuple(p.type for p in profile.section.tables[name].index)
         by_layout.setdefault(layout, []).append(name)
     groups: list[tuple[list[str], list[OID]]] = []
@@ -152,6 +159,7 @@ def _walk_groups(profile: SnmpProfile, max_columns: int) -> list[tuple[list[str]
             current[1].extend(cols)
         if current[1]:
             groups.append(current)
+    groups.sort(key=lambda g: min(priority.get(t, len(priority)) for t in g[0]))
     return groups
 
 
