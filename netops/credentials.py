@@ -16,7 +16,7 @@ import yaml
 
 from netops.errors import CredentialError
 
-SECRET_FIELDS = ("community", "auth_key", "priv_key", "password", "key_file")
+SECRET_FIELDS = ("community", "auth_key", "priv_key", "password", "key_file", "sql_password")
 
 
 def env_name(profile: str, field: str) -> str:

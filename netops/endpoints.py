@@ -5,7 +5,15 @@ Written by ``netops lab up`` and accepted by every command that talks to devices
 without editing the inventory. Lab credentials only: real credentials never go here.
 
     {"core-1": {"snmp": {"host": "127.1.0.1", "port": 161, "community": "..."},
-                "ssh": {"host": "127.1.0.1", "port": 22, "username": "...", "password": "..."}}}
+                "ssh": {"host": "127.1.0.1", "port": 22, "username": "...", "password": "..."}},
+     "dc-db-1": {"postgres": {"host": "127.0.0.1", "port": 5432, "user": "netops",
+                              "dbname": "postgres", "password": "..."}},
+     "dc-db": {"backups": [{"tool": "pgbackrest", "stanza": "dc-db", "config": "/lab/pgbackrest.conf"},
+                           {"tool": "dump", "path": "/lab/dumps"}]}}
+
+A database node's ``postgres`` entry says where its SQL service listens; a database HA
+pair's entry (keyed by the pair's name) may replace the inventory's backup sources with
+ones read on this machine (the lab's pgBackRest repository and dump folder).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from netops.errors import DataFileError, Problem
+from netops.models import DbBackupSource
 
 
 class SnmpEndpoint(BaseModel):
@@ -52,11 +61,27 @@ class SshEndpoint(BaseModel):
     key_file: str | None = None
 
 
+class PostgresEndpoint(BaseModel):
+    """Where a database node's SQL service listens, and the (lab) monitoring login."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str
+    port: int = Field(5432, ge=1, le=65535)
+    user: str
+    dbname: str = "postgres"
+    password: str | None = Field(None, repr=False)
+
+
 class DeviceEndpoints(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     snmp: SnmpEndpoint | None = None
     ssh: SshEndpoint | None = None
+    postgres: PostgresEndpoint | None = None
+    backups: tuple[DbBackupSource, ...] | None = Field(
+        None, description="HA pair entries: backup sources read on this machine (lab)"
+    )
 
 
 def load_endpoints(path: Path) -> dict[str, DeviceEndpoints]:

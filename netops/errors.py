@@ -66,3 +66,23 @@ class TransportError(NetopsError):
 
 class LabError(NetopsError):
     """The lab could not be started, found or changed."""
+
+
+class AuthError(NetopsError):
+    """An API token is missing, unknown, revoked, or lacks the role a request needs."""
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
+        self.forbidden = forbidden
+        super().__init__(message)
+
+
+class NotFoundError(NetopsError):
+    """A named thing (device, site, pair, job, token) does not exist."""
+
+
+class DbToolError(NetopsError):
+    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
+
+
+class HistoryError(NetopsError):
+    """The config backup history (a git repository) could not be read or written."""

@@ -110,8 +110,95 @@ class TrapSettings(_Section):
 class SshSettings(_Section):
     """How SSH sessions behave."""
 
-    timeout: float = Field(20.0, gt=0, description="Seconds to connect and per command")
+    timeout: float = Field(20.0, gt=0, description="Seconds to connect and log in")
+    command_timeout: float = Field(
+        120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
+    )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+
+
+#: The API secret a fresh install has; ``create_app`` refuses it outside development.
+DEFAULT_API_SECRET = "netops-development-secret-change-me"
+
+
+class ApiSettings(_Section):
+    """The HTTP API (``netops serve``)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on")
+    port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
+    secret_key: SecretStr = Field(
+        SecretStr(DEFAULT_API_SECRET),
+        description="Key that hashes API tokens (HMAC); changing it invalidates every token. "
+        "Must be changed (32+ characters) outside development",
+    )
+    metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
+    page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
+    max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
+    stale_after_intervals: float = Field(
+        3.0, gt=0, description="A poll older than this many intervals makes a device 'stale'"
+    )
+    token_touch_seconds: float = Field(
+        60.0, ge=0, description="How often a token's last-used time is written at most"
+    )
+
+
+class SchedulerSettings(_Section):
+    """The jobs ``netops serve`` runs on intervals (the SNMP poll uses snmp.interval)."""
+
+    enabled: bool = Field(True, description="Run the scheduler inside 'netops serve'")
+    ssh_interval: float = Field(3600.0, gt=0, description="Seconds between SSH collections")
+    backup_interval: float = Field(86400.0, gt=0, description="Seconds between config backups")
+    dbha_interval: float = Field(30.0, gt=0, description="Seconds between DB HA polls")
+    compliance_interval: float = Field(300.0, gt=0, description="Seconds between check runs")
+    events_retention_days: float = Field(
+        400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
+    )
+    disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
+    shutdown_grace: float = Field(
+        30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
+    )
+
+
+class DbhaSettings(_Section):
+    """Database HA pairs: collection, verdict thresholds, backup reading and restore tests."""
+
+    timeout: float = Field(5.0, gt=0, description="Seconds to connect to a DB node and per query")
+    lag_max_seconds: float = Field(
+        60.0, gt=0, description="Replication lag above this is a finding (DB-HA-03)"
+    )
+    lag_max_bytes: int = Field(
+        256 * 1024 * 1024, gt=0, description="WAL not yet replayed above this is a finding"
+    )
+    trigger_annotation: str = Field(
+        "trigger",
+        description="pgBackRest annotation key whose value 'manual' marks a manual backup",
+    )
+    pgbackrest: str = Field("pgbackrest", description="pgBackRest command (local or over SSH)")
+    pg_bin_dir: Path | None = Field(
+        None, description="PostgreSQL server binaries for restore tests (default: newest found)"
+    )
+    verify_dir: Path | None = Field(
+        None,
+        description="Where restore tests make scratch instances (default: the system temp dir)",
+    )
+    verify_timeout: float = Field(1800.0, gt=0, description="Seconds a restore test may take")
+    verify_user: str = Field("postgres", description="Superuser of the restored cluster")
+    verify_amcheck: bool = Field(True, description="Run pg_amcheck on the restored cluster")
+    verify_queries: list[str] = Field(
+        default_factory=list,
+        description="Sanity queries on the restored 'postgres' database; each must return a first value that is not NULL, false or 0 (e.g. SELECT count(*) > 0 FROM orders)",
+    )
+
+
+class BackupSettings(_Section):
+    """How config backups behave (where: ``backup_dir``)."""
+
+    author_name: str = Field("netops", description="Author of the history's commits")
+    author_email: str = Field("netops@localhost", description="Author e-mail of the commits")
+    git: str = Field("git", description="The git executable")
+    store_config_records: bool = Field(
+        True, description="Also keep each masked config as the device's latest 'config' record"
+    )
 
 
 class Settings(BaseSettings):
@@ -140,6 +227,10 @@ class Settings(BaseSettings):
     playbooks_dir: Path = Field(Path("playbooks"), description="Playbooks folder")
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    dbha: DbhaSettings = Field(default_factory=DbhaSettings)
+    backups: BackupSettings = Field(default_factory=BackupSettings)
     influx: InfluxSettings = Field(default_factory=InfluxSettings)
     traps: TrapSettings = Field(default_factory=TrapSettings)
 

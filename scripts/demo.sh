@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Set up netops (idempotent) and run its main job on the reference district network.
+# The newcomer's first minute: set up (idempotent), then `netops demo` on the reference network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-.venv/bin/netops inventory validate inventory/district
-.venv/bin/netops inventory show inventory/district
+exec .venv/bin/netops demo "$@"

@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "credentials": 1,
     "endpoints": 1,
     "inventory": 2,
+    "dashboards": 2,
     "transports": 2,
     "store": 2,
     "collectors": 3,

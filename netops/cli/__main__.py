@@ -1,4 +1,4 @@
-"""``python -m netops.cli`` runs the ``netops`` command."""
+"""``python -m netops.cli``: the netops command."""
 
 from netops.cli.main import run
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import inventory, lab, poll
+from netops.cli import backup, db, demo, inventory, lab, poll, serve, ssh, token
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -24,7 +24,13 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(db.app, name="db")
 app.add_typer(lab.app, name="lab")
+app.command("demo")(demo.demo)
+app.add_typer(backup.app, name="backup")
+app.add_typer(ssh.app, name="ssh")
+app.add_typer(token.app, name="token")
+app.command()(serve.serve)
 app.add_typer(poll.app)  # netops poll, netops traps
 
 

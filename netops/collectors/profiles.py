@@ -5,7 +5,8 @@ One file per platform (``huawei_vrp.yaml``) or shared part (``standard.yaml``); 
 a child's record replaces the parent's). Files load through a strict schema: an
 invalid file is an error with file, line and field, never a skipped file.
 
-The ``snmp:`` section is owned by SNMP collection, ``cli:`` by SSH collection.
+The ``snmp:`` section is owned by SNMP collection, ``cli:`` by SSH collection
+(schema: :class:`netops.collectors.cli.CliSection`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from netops.collectors.cli import CliSection
 from netops.collectors.snmp_schema import SnmpSection
 from netops.errors import DataFileError, Problem
 from netops.yamlfile import YamlDoc, load_yaml, suffix
@@ -29,7 +31,7 @@ class ProfileFile(BaseModel):
     platform: str | None = Field(None, description="Inventory platform; None for shared parts")
     description: str | None = None
     snmp: SnmpSection | None = Field(None, description="SNMP collection (snmp_schema)")
-    cli: dict[str, Any] | None = None
+    cli: CliSection | None = Field(None, description="SSH collection (netops.collectors.cli)")
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:

@@ -512,6 +512,10 @@ def build_district(index: int, prefix: str, rng: random.Random) -> District:
             "engine": "postgresql",
             "members": dbs,
             "service_address": _host(dc_net, 10),
+            "backups": [
+                {"tool": "pgbackrest", "stanza": p + "dc-db", "host": backup},
+                {"tool": "dump", "path": "/var/backups/postgresql", "host": backup},
+            ],
         },
     )
     dist.db_pairs.append(p + "dc-db")
@@ -569,6 +573,7 @@ def shared_sections(districts: int, name: str) -> dict[str, dict[str, Any]]:
                     "priv_protocol": "AES",
                 },
                 "ssh": {"username": "netops"},
+                "sql": {"username": "netops_monitor"},
             },
             {
                 "name": "intranet-network",

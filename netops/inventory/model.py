@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from netops.models.database import DbBackupSource
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -205,6 +207,9 @@ class HaPair(_Frozen):
         None, description="Address that follows the primary"
     )
     engine: str | None = Field(None, description="database pairs: postgresql, mysql, oracle")
+    backups: tuple[DbBackupSource, ...] = Field(
+        (), description="database pairs: where their backups are (pgBackRest stanzas, dump folders)"
+    )
 
 
 class SnmpProfile(_Frozen):
@@ -218,12 +223,21 @@ class SshProfile(_Frozen):
     username: str
 
 
+class SqlProfile(_Frozen):
+    """How netops logs in to database nodes (password: the profile's ``sql_password`` secret)."""
+
+    username: str = Field(description="A monitoring role, e.g. a member of pg_monitor")
+    port: int = Field(5432, ge=1, le=65535)
+    dbname: str = "postgres"
+
+
 class AuthProfile(_Frozen):
     """How to log in; the secrets of the profile live outside the inventory."""
 
     name: str
     snmp: SnmpProfile | None = None
     ssh: SshProfile | None = None
+    sql: SqlProfile | None = None
 
 
 class Selector(_Frozen):

@@ -382,6 +382,13 @@ def _ha_pairs(inv: Inventory, loc: Locator) -> Iterator[Problem]:
                     f"duplicate member {name} (already in pair {member_of[name]})",
                 )
             member_of[name] = pair.name
+        for i, source in enumerate(pair.backups):
+            if source.host is not None and source.host not in inv.device_by_name:
+                yield from _missing(
+                    loc, pair, ("backups", i, "host"), "device", source.host, inv.device_by_name
+                )
+        if pair.backups and pair.kind is not HaKind.DATABASE:
+            yield loc.problem(pair, ("backups",), "only database pairs have backups")
         if pair.kind is HaKind.DATABASE and not pair.engine:
             yield loc.problem(
                 pair, ("engine",), "a database pair names its engine (postgresql, mysql, oracle)"

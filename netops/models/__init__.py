@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from netops.models.base import Record
 from netops.models.config import ConfigBackupStatus, RunningConfig
-from netops.models.database import DbBackup, DbNodeStatus, ReplicationLink
+from netops.models.database import (
+    DbBackup,
+    DbBackupSource,
+    DbBackupVerification,
+    DbNodeStatus,
+    ReplicationLink,
+    VerifyCheck,
+)
 from netops.models.events import Event
 from netops.models.findings import SEVERITY_ORDER, Evidence, Finding, Severity, Verdict, Waiver
 from netops.models.health import EntityHealth
@@ -37,6 +44,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "config_backup": ConfigBackupStatus,
     "db_node": DbNodeStatus,
     "db_backup": DbBackup,
+    "db_verify": DbBackupVerification,
 }
 
 __all__ = [
@@ -46,6 +54,8 @@ __all__ = [
     "BgpPeer",
     "ConfigBackupStatus",
     "DbBackup",
+    "DbBackupSource",
+    "DbBackupVerification",
     "DbNodeStatus",
     "DeviceVersion",
     "Entity",
@@ -65,6 +75,7 @@ __all__ = [
     "Severity",
     "SystemInfo",
     "Verdict",
+    "VerifyCheck",
     "Vrf",
     "VrrpGroup",
     "Waiver",

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 from netops.transports.snmp.ber import (
     SEQUENCE,
@@ -74,6 +75,15 @@ _IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
 _V3_OVERHEAD = 160  # headers + USM parameters + AES/DES padding, bytes (generous)
 _DRAIN = 256
 
+
+class _Uptime:
+    """Marker value: the serving device's own sysUpTime (lets many devices share one view)."""
+
+    def __repr__(self) -> str:
+        return "UPTIME"
+
+
+UPTIME: Any = _Uptime()
 Provider = Value | Callable[[], Value]
 
 
@@ -84,7 +94,9 @@ class MibView:
     """An immutable, ordered view of a device's OIDs, pre-encoded.
 
     ``entries``: ``{oid: (tag, value)}`` or an iterable of ``(oid, tag, value)``; a value may
-    be a zero-argument callable evaluated at each request (counters, uptime)."""
+    be a zero-argument callable evaluated at each request (counters), or :data:`UPTIME` for
+    the serving device's uptime. A view holds no device state, so identical devices can share
+    one (15,000 devices x 700 entries would not fit in memory otherwise)."""
 
     __slots__ = ("_dynamic", "_encoded", "_index", "_oids")
 
@@ -107,7 +119,7 @@ class MibView:
                 raise ValueError(f"duplicate OID {'.'.join(map(str, oid))}")
             name = encode_oid(oid)
             self._oids.append(oid)
-            if callable(value):
+            if callable(value) or value is UPTIME:
                 self._dynamic[i] = (name, tag, value)
                 self._encoded.append(b"")
             else:
@@ -124,12 +136,19 @@ class MibView:
     def oids(self) -> Sequence[OID]:
         return self._oids
 
-    def varbind(self, i: int) -> bytes:
-        """The encoded varbind of entry ``i``."""
+    @property
+    def encoded(self) -> Sequence[bytes]:
+        """Pre-encoded varbinds (empty for dynamic entries)."""
+        return self._encoded
+
+    def varbind(self, i: int, device: SimDevice | None = None) -> bytes:
+        """The encoded varbind of entry ``i`` (as served by ``device``)."""
         encoded = self._encoded[i]
         if encoded:
             return encoded
         name, tag, fn = self._dynamic[i]
+        if fn is UPTIME:
+            return tlv(SEQUENCE, name + encode_value(tag, device.uptime() if device else 0))
         return tlv(SEQUENCE, name + encode_value(tag, fn()))
 
     def value(self, oid: OID) -> tuple[int, Value] | None:
@@ -142,11 +161,11 @@ class MibView:
         vb = decode_varbinds(self.varbind(i), 0, len(self.varbind(i)))[0]
         return vb.tag, vb.value
 
-    def get(self, oid: OID) -> bytes:
+    def get(self, oid: OID, device: SimDevice | None = None) -> bytes:
         """GET: the varbind, or the noSuchObject/noSuchInstance exception."""
         i = self._index.get(oid)
         if i is not None:
-            return self.varbind(i)
+            return self.varbind(i, device)
         parent = oid[:-1]
         j = bisect.bisect_left(self._oids, parent)
         exists = j < len(self._oids) and self._oids[j][: len(parent)] == parent and parent
@@ -352,7 +371,7 @@ class SimDevice:
         oids = [vb.oid for vb in pdu.varbinds]
         status = index = 0
         if kind == PduType.GET:
-            parts = [view.get(oid) for oid in oids]
+            parts = [view.get(oid, self) for oid in oids]
         elif kind == PduType.GET_NEXT:
             parts = [self._next(view, oid) for oid in oids]
         elif kind == PduType.GET_BULK:
@@ -373,19 +392,17 @@ class SimDevice:
         varbinds = b"\x30" + encode_length(len(body)) + body
         return tlv(PduType.RESPONSE, header + varbinds)
 
-    @staticmethod
-    def _next(view: MibView, oid: OID) -> bytes:
+    def _next(self, view: MibView, oid: OID) -> bytes:
         i = view.next_index(oid)
-        return view.varbind(i) if i < len(view) else _end_of_view(oid)
+        return view.varbind(i, self) if i < len(view) else _end_of_view(oid)
 
-    @staticmethod
     def _bulk(
-        view: MibView, oids: list[OID], non_repeaters: int, max_repetitions: int, budget: int
+        self, view: MibView, oids: list[OID], non_repeaters: int, max_repetitions: int, budget: int
     ) -> list[bytes]:
         """RFC 3416 §4.2.3 GETBULK, truncated at a varbind boundary to fit ``budget``."""
         n = min(max(non_repeaters, 0), len(oids))
         repeaters = oids[n:]
-        parts = [SimDevice._next(view, oid) for oid in oids[:n]]
+        parts = [self._next(view, oid) for oid in oids[:n]]
         size = sum(map(len, parts))
         if not repeaters or max_repetitions <= 0:
             return parts
@@ -394,14 +411,14 @@ class SimDevice:
         cursors = [view.next_index(oid) for oid in repeaters]
         starts = list(cursors)
         ends: list[bytes | None] = [None] * len(repeaters)
-        varbind = view.varbind
+        encoded = view.encoded
         names = view.oids
         append = parts.append
         for _ in range(reps):
             alive = False
             for k, i in enumerate(cursors):
                 if i < count:
-                    vb = varbind(i)
+                    vb = encoded[i] or view.varbind(i, self)
                     cursors[k] = i + 1
                     alive = True
                 else:

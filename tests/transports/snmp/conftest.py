@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from netops.transports.snmp.agent import Agent, MibView, SimDevice
+from netops.transports.snmp.agent import UPTIME, Agent, MibView, SimDevice
 from netops.transports.snmp.types import OID, Tag, Value, parse_oid
 from netops.transports.snmp.usm import UsmUser
 from netops.transports.targets import SnmpTarget
@@ -247,7 +247,7 @@ def interface_view(device: SimDevice, interfaces: int = 51, name: str = "dev") -
     entries: dict[OID, tuple[int, Any]] = {
         (1, 3, 6, 1, 2, 1, 1, 1, 0): (Tag.OCTET_STRING, f"Huawei VRP {name}".encode()),
         (1, 3, 6, 1, 2, 1, 1, 2, 0): (Tag.OBJECT_IDENTIFIER, (1, 3, 6, 1, 4, 1, 2011, 2, 23, 1)),
-        (1, 3, 6, 1, 2, 1, 1, 3, 0): (Tag.TIME_TICKS, device.uptime),
+        (1, 3, 6, 1, 2, 1, 1, 3, 0): (Tag.TIME_TICKS, UPTIME),
         (1, 3, 6, 1, 2, 1, 1, 5, 0): (Tag.OCTET_STRING, name.encode()),
         (1, 3, 6, 1, 2, 1, 4, 20, 1, 1, 10, 0, 0, 1): (Tag.IP_ADDRESS, bytes((10, 0, 0, 1))),
     }

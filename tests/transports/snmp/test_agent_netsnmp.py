@@ -6,6 +6,7 @@ import pytest
 
 from netops.transports.snmp.agent import MibView
 from netops.transports.snmp.types import Tag, format_oid
+from tests.conftest import require
 from tests.transports.snmp.conftest import (
     COMMUNITY,
     V3_USERS,
@@ -17,6 +18,13 @@ from tests.transports.snmp.conftest import (
 )
 
 pytestmark = pytest.mark.real
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    require("snmpget", "snmpwalk", "snmpbulkwalk", "snmpbulkget", "snmpset")
+
+
 FMT = ["-On", "-Ox", "-Ot", "-Oe"]
 
 

@@ -1,0 +1,107 @@
+"""The scrape-time collector: each subsystem's ``families(store, inventory)``, one line each.
+
+A source that raises is skipped for that scrape and counted in
+``netops_metrics_source_errors_total{source}``; the rest of the scrape still answers. A
+family name yielded twice (two sources claiming one metric) keeps the first and is
+logged, so the exposition stays valid.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, ProcessCollector
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from netops import __version__
+from netops.api import views
+from netops.api.metrics import inventory as inventory_metrics
+from netops.api.metrics import records as records_metrics
+from netops.api.metrics import redundancy as redundancy_metrics
+from netops.backups import metrics as backups_metrics
+from netops.dbha import metrics as dbha_metrics
+from netops.inventory import Inventory
+from netops.scheduler import metrics as scheduler_metrics
+from netops.store import Store
+
+if TYPE_CHECKING:
+    from netops.api.deps import AppState
+
+log = logging.getLogger(__name__)
+
+Families = Callable[[Store, Inventory], Iterable[Metric]]
+
+#: Every subsystem's metric families, in the order they are scraped (one line each).
+SOURCES: dict[str, Families] = {
+    "backups": backups_metrics.families,
+    "dbha": dbha_metrics.families,
+    "inventory": inventory_metrics.families,
+    "records": records_metrics.families,
+    "redundancy": redundancy_metrics.families,
+}
+
+
+class NetopsCollector(Collector):
+    """Yields every source's families plus netops' own (build info, scrape health)."""
+
+    def __init__(self, state: AppState, sources: dict[str, Families] | None = None) -> None:
+        self.state = state
+        self.sources = SOURCES if sources is None else sources
+        self.errors: Counter[str] = Counter()
+        self._warned: set[str] = set()
+
+    def collect(self) -> Iterable[Metric]:
+        seen: set[str] = set()
+        durations = GaugeMetricFamily(
+            "netops_metrics_source_duration_seconds",
+            "Time the last scrape spent in each metrics source",
+            labels=["source"],
+        )
+        produced: list[tuple[str, list[Metric]]] = []
+        with views.shared_snapshots():  # every source reads the store's state once per scrape
+            for name, families in self.sources.items():
+                start = time.perf_counter()
+                try:
+                    produced.append((name, list(families(self.state.store, self.state.inventory))))
+                except Exception:
+                    log.exception("metrics source %s failed", name)
+                    self.errors[name] += 1
+                durations.add_metric([name], time.perf_counter() - start)
+        for name, families_of_source in produced:
+            for family in families_of_source:
+                if family.name in seen:
+                    if family.name not in self._warned:
+                        log.warning(
+                            "metric %s produced twice; %s's copy dropped", family.name, name
+                        )
+                        self._warned.add(family.name)
+                    continue
+                seen.add(family.name)
+                yield family
+        if self.state.scheduler is not None:
+            yield from scheduler_metrics.families(self.state.scheduler)
+        build = InfoMetricFamily("netops_build", "The running netops", labels=["version"])
+        build.add_metric([__version__], {})
+        yield build
+        errors = CounterMetricFamily(
+            "netops_metrics_source_errors",
+            "Scrapes where a metrics source failed",
+            labels=["source"],
+        )
+        for name in self.sources:
+            errors.add_metric([name], self.errors[name])
+        yield errors
+        yield durations
+
+
+def build_registry(state: AppState) -> CollectorRegistry:
+    """A registry of its own per app (never the global one): netops' families + process."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(NetopsCollector(state))
+    ProcessCollector(registry=registry)
+    return registry

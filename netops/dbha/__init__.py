@@ -1,0 +1,1 @@
+"""Database HA pairs: node collection, HA verdicts, backup status and restore verification."""

@@ -1,0 +1,40 @@
+"""A real PostgreSQL pair (netops.lab.postgres) for the dbha tests; required in CI."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netops.dbha import pgserver
+from netops.errors import DbToolError
+from netops.lab.postgres import PgPair
+from tests.conftest import require
+
+
+def require_postgres() -> None:
+    """Fail (CI) or skip (locally) unless PostgreSQL server binaries and pgBackRest exist."""
+    try:
+        initdb = str(pgserver.bin_dir() / "initdb")
+    except DbToolError:
+        initdb = "initdb"
+    require(initdb, "pgbackrest")
+
+
+@pytest.fixture(scope="module")
+def pg_pair() -> Iterator[PgPair]:
+    """Primary dc-db-1 + streaming standby dc-db-2 with pgBackRest, for one test module."""
+    require_postgres()
+    base = Path(tempfile.mkdtemp(prefix="netops-pg-test-"))
+    pair = PgPair(base)
+    try:
+        pair.start()
+        yield pair
+    finally:
+        pair.teardown()
+        left = [n.name for n in pair.nodes.values() if n.running or n.listening]
+        shutil.rmtree(base, ignore_errors=True)
+    assert not left, f"teardown left servers running: {left}"
