@@ -32,6 +32,8 @@ def _profiles(folder: Path, config_file: Path) -> Path:
     text = (ROOT / "collectors" / "linux.yaml").read_text()
     text = text.replace("cat /etc/hostname /etc/hosts /etc/resolv.conf", f"cat {config_file}")
     (folder / "linux.yaml").write_text(text)
+    # linux.yaml extends the shared SNMP part
+    (folder / "standard.yaml").write_text((ROOT / "collectors" / "standard.yaml").read_text())
     return folder
 
 
