@@ -16,7 +16,15 @@ import yaml
 
 from netops.errors import CredentialError
 
-SECRET_FIELDS = ("community", "auth_key", "priv_key", "password", "key_file", "sql_password")
+SECRET_FIELDS = (
+    "community",
+    "auth_key",
+    "priv_key",
+    "password",
+    "key_file",
+    "sql_password",
+    "enable_secret",
+)
 
 
 def env_name(profile: str, field: str) -> str:

@@ -59,6 +59,9 @@ class SshEndpoint(BaseModel):
     username: str
     password: str | None = Field(None, repr=False)
     key_file: str | None = None
+    enable_secret: str | None = Field(
+        None, repr=False, description="Cisco IOS: privileged EXEC (enable) secret, if needed"
+    )
 
 
 class PostgresEndpoint(BaseModel):

@@ -86,3 +86,11 @@ class DbToolError(NetopsError):
 
 class HistoryError(NetopsError):
     """The config backup history (a git repository) could not be read or written."""
+
+
+class SnapshotError(NetopsError):
+    """A records snapshot or an identity snapshot is unreadable, invalid or not trusted."""
+
+
+class SignatureError(SnapshotError):
+    """An identity snapshot's signature does not verify against a trusted key."""

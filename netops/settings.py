@@ -8,6 +8,7 @@ win over it. Thresholds live here, not in code, so local policy can change them.
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,6 +116,14 @@ class SshSettings(_Section):
         120.0, gt=0, description="Seconds to wait for one command's whole output (a big config)"
     )
     concurrency: int = Field(32, ge=1, description="Sessions open at once")
+    known_hosts: Path | None = Field(
+        None,
+        description=(
+            "OpenSSH known_hosts file: a device whose host key is missing or different is "
+            "refused (reason auth). Unset = any host key is accepted (lab only; a "
+            "man-in-the-middle risk on a real network)"
+        ),
+    )
 
 
 #: The API secret a fresh install has; ``create_app`` refuses it outside development.
@@ -199,6 +208,124 @@ class BackupSettings(_Section):
     store_config_records: bool = Field(
         True, description="Also keep each masked config as the device's latest 'config' record"
     )
+    hash_masked_secrets: bool = Field(
+        True,
+        description=(
+            "Masked secrets carry a keyed hash (<masked:1a2b3c4d>) so a secret-only change "
+            "shows in the diff; False = plain <masked>"
+        ),
+    )
+    mask_key_file: Path | None = Field(
+        None,
+        description="Key of those hashes, made 0600 on first use (default: state_dir/mask.key)",
+    )
+    history_retention: Literal["policy", "forever"] = Field(
+        "policy",
+        description=(
+            "policy: versions older than the longest retention_days of the inventory's "
+            "device_config policies are dropped from the history; forever: keep every version"
+        ),
+    )
+
+
+class ComplianceSettings(_Section):
+    """Thresholds and inputs of the compliance checks (local policy, never hard-coded)."""
+
+    admin_source_prefixes: list[IPv4Network] = Field(
+        default_factory=list,
+        description="Where management sessions may come from (MG-02); empty = the inventory's "
+        "management zone prefixes (intranet devices: the intranet's)",
+    )
+    bastion_prefixes: list[IPv4Network] = Field(
+        default_factory=list,
+        description="Bastion hosts (two-factor step, session recording): MG-06, MG-09",
+    )
+    bastion_records_sessions: bool = Field(
+        False, description="The bastion records every session (MG-09 accepts it)"
+    )
+    idle_timeout_max_minutes: float = Field(10.0, gt=0, description="MG-03 VTY idle timeout cap")
+    login_attempts_max: int = Field(5, ge=1, description="MG-03 failed logins before lockout")
+    password_expiry_max_days: int = Field(90, ge=1, description="MG-04 password lifetime cap")
+    default_account_names: list[str] = Field(
+        default_factory=lambda: ["admin", "huawei", "root", "cisco", "h3c", "super", "user"],
+        description="MG-05 vendor default account names that must not exist",
+    )
+    weak_snmp_communities: list[str] = Field(
+        default_factory=lambda: ["public", "private"],
+        description="MG-07 community names reported by name when visible",
+    )
+    log_retention_days: int | None = Field(
+        None,
+        description="MG-08: days the central syslog keeps logs, as attested by its owner "
+        "(None = not attested: NEEDS_EVIDENCE)",
+    )
+    log_retention_min_days: int = Field(
+        180, ge=1, description="MG-08 (网络安全法 art. 21: 6 months)"
+    )
+    unused_port_days: float = Field(
+        30.0, gt=0, description="MG-11: admin-up/oper-down access port older than this fails"
+    )
+    config_backup_max_age_days: float = Field(7.0, gt=0, description="MG-13 newest backup age")
+    vulnerable_versions: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="MG-14: platform -> regular expressions of versions with known advisories",
+    )
+    capacity_max_ratio: float = Field(
+        0.8, gt=0, le=1, description="AR-02: CPU, memory, link utilisation above this fails"
+    )
+    rule_unused_days: float = Field(
+        90.0, gt=0, description="BD-02: a zero-hit rule on a box up this long is reported"
+    )
+    internet_zone_names: list[str] = Field(
+        default_factory=lambda: ["untrust", "internet", "isp"],
+        description="BD-03: firewall security zones that face the Internet",
+    )
+    ips_profile_markers: list[str] = Field(
+        default_factory=lambda: ["ips", "intrusion"],
+        description="BD-03: a rule profile containing one of these is an IPS profile",
+    )
+    identity_ignore_serials: list[str] = Field(
+        default_factory=lambda: [
+            "",
+            "0",
+            "n/a",
+            "na",
+            "none",
+            "null",
+            "unknown",
+            "default string",
+            "not specified",
+            "system serial number",
+            "to be filled by o.e.m.",
+            "0123456789",
+        ],
+        description="IS-02: placeholder serials that identify nothing (compared lower-case)",
+    )
+    identity_ignore_mac_prefixes: list[str] = Field(
+        default_factory=lambda: [
+            "00:00:5e:00:01",
+            "00:00:5e:00:02",
+            "00:00:0c:07:ac",
+            "00:00:0c:9f:f",
+        ],
+        description="IS-02: virtual router MACs (VRRP, HSRP) shared by design",
+    )
+    identity_ignore_locally_administered: bool = Field(
+        True,
+        description="IS-02: skip locally administered MACs (containers, bridges reuse them)",
+    )
+    identity_snapshot_max_age_days: float = Field(
+        31.0, gt=0, description="IS-02: an imported identity snapshot older than this is stale"
+    )
+    signing_key: Path | None = Field(
+        None, description="Ed25519 private key (PEM, mode 0600) that signs identity exports"
+    )
+    trusted_keys: list[Path] = Field(
+        default_factory=list, description="Ed25519 public keys (PEM) accepted on import"
+    )
+    imports_dir: Path | None = Field(
+        None, description="Where verified identity snapshots are kept (default state_dir/imports)"
+    )
 
 
 class Settings(BaseSettings):
@@ -231,12 +358,21 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     dbha: DbhaSettings = Field(default_factory=DbhaSettings)
     backups: BackupSettings = Field(default_factory=BackupSettings)
+    compliance: ComplianceSettings = Field(default_factory=ComplianceSettings)
     influx: InfluxSettings = Field(default_factory=InfluxSettings)
     traps: TrapSettings = Field(default_factory=TrapSettings)
 
     @property
     def resolved_backup_dir(self) -> Path:
         return self.backup_dir or self.state_dir / "backups"
+
+    @property
+    def resolved_imports_dir(self) -> Path:
+        return self.compliance.imports_dir or self.state_dir / "imports"
+
+    @property
+    def resolved_mask_key_file(self) -> Path:
+        return self.backups.mask_key_file or self.state_dir / "mask.key"
 
     @property
     def resolved_database_url(self) -> str:

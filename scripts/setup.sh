@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   git snmp snmpd snmptrapd openssh-server openssh-client postgresql pgbackrest
   prometheus prometheus-alertmanager prometheus-snmp-exporter victoria-metrics chromium
+  fonts-wqy-microhei
 )
 
 missing=()
@@ -38,5 +39,14 @@ stamp=.venv/.netops-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
   touch "$stamp"
+fi
+# fake-switches (a Cisco IOS switch simulator) for the cisco_ios SSH tests, in its own venv:
+# it pins a 2016 Twisted, so it goes in with --no-deps plus what it really needs
+FAKE=.venv-fakeswitches
+if ! "$FAKE/bin/python" -c "import fake_switches, twisted.conch" 2>/dev/null; then
+  "$PYTHON" -m venv "$FAKE"
+  "$FAKE/bin/pip" install -q --disable-pip-version-check --no-deps fake-switches==1.5.0
+  "$FAKE/bin/pip" install -q --disable-pip-version-check --no-warn-conflicts \
+    "Twisted[conch]==26.10.0" tftpy==0.8.7 netaddr==1.3.0 lxml==6.1.3
 fi
 echo "setup: ready (.venv/bin/netops)"

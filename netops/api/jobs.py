@@ -7,9 +7,9 @@ Jobs named in ``scheduler.disabled_jobs`` are left out.
 
 from __future__ import annotations
 
-from netops.backups.history import ConfigHistory
-from netops.backups.run import run_backups
-from netops.collectors.ssh import cli_sections, config_fetcher, poll_devices
+from netops.backups.service import backup_devices, mask_key_of, policy_devices
+from netops.collectors.ssh import cli_sections, poll_devices
+from netops.compliance.service import check_and_record
 from netops.credentials import load_secrets
 from netops.dbha.collect import collect_db_pairs
 from netops.endpoints import DeviceEndpoints, load_endpoints
@@ -33,6 +33,7 @@ def ssh_collect(ctx: JobContext) -> None:
         cfg.ssh,
         load_secrets(cfg.secrets_file),
         _endpoints(ctx),
+        mask_key=mask_key_of(cfg),
     )
     ctx.store.save_many(
         (p.device, k, records, p.result.started_at, "ssh")
@@ -43,38 +44,21 @@ def ssh_collect(ctx: JobContext) -> None:
 
 
 def config_backup(ctx: JobContext) -> None:
-    """Every policy-covered device's running config: masked, one history commit, events."""
-    cfg, inv = ctx.settings, ctx.inventory
-    covered = {
-        d.name
-        for p in inv.backup_policies
-        if p.kind == "device_config"
-        for d in inv.select(p.applies_to)
-    }
-    fetch = config_fetcher(
-        inv,
-        cli_sections(cfg.collectors_dir),
-        cfg.ssh,
-        load_secrets(cfg.secrets_file),
-        _endpoints(ctx),
-    )
-    run_backups(
-        [d for d in inv.devices if d.name in covered],
-        fetch,
-        history=ConfigHistory(
-            cfg.resolved_backup_dir / "configs.git",
-            git=cfg.backups.git,
-            author=(cfg.backups.author_name, cfg.backups.author_email),
-        ),
-        store=ctx.store,
-        concurrency=cfg.ssh.concurrency,
-        store_config_records=cfg.backups.store_config_records,
+    """Every policy-covered device's running config: masked, one history commit, events
+    (the same call as ``netops backup configs``: masking key, retention, known_hosts)."""
+    backup_devices(
+        ctx.settings, ctx.inventory, ctx.store, policy_devices(ctx.inventory), _endpoints(ctx)
     )
 
 
 def dbha_poll(ctx: JobContext) -> None:
     """Every database pair: roles, replication, service address, backups; failover events."""
     collect_db_pairs(ctx.inventory, ctx.settings, _endpoints(ctx), store=ctx.store)
+
+
+def compliance_check(ctx: JobContext) -> None:
+    """Every compliance check on what the store holds; findings kept with their history."""
+    check_and_record(ctx.settings, ctx.inventory, ctx.store)
 
 
 def events_prune(ctx: JobContext) -> None:
@@ -88,6 +72,7 @@ def registered_jobs(settings: Settings) -> list[Job]:
         Job("ssh_collect", s.ssh_interval, ssh_collect, description="SSH records of every device"),
         Job("config_backup", s.backup_interval, config_backup, description="config backups"),
         Job("dbha_poll", s.dbha_interval, dbha_poll, description="database pairs and backups"),
+        Job("compliance_check", s.compliance_interval, compliance_check, description="checks"),
         Job("events_prune", 3600, events_prune, description="delete events past retention"),
     ]
     return [j for j in jobs if j.name not in s.disabled_jobs]

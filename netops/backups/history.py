@@ -12,6 +12,12 @@ every run and slows to minutes at a few thousand devices. Here nothing is checke
   tree is inherited from the parent). No commit at all when nothing changed.
 
 Readers use ordinary git: ``git --git-dir DIR log -- core-1.cfg``, ``git show REV:core-1.cfg``.
+
+Retention (:meth:`ConfigHistory.expire`): the newest revision at or before the cutoff
+becomes the root -- it still holds every device's config as it was then -- through git's
+own ``shallow`` boundary, and ``git gc --prune=now`` drops what lies behind it. Revision
+ids stay the same (status records and events keep pointing at real commits); only
+versions older than the cutoff are gone, and diffs against them say so.
 """
 
 from __future__ import annotations
@@ -46,6 +52,14 @@ def path_of(device: str) -> str:
     if not _SAFE_NAME.match(device):
         raise HistoryError(f"device name {device!r} cannot be a file name in the config history")
     return device + _SUFFIX
+
+
+@dataclass(frozen=True)
+class Expired:
+    """What :meth:`ConfigHistory.expire` did."""
+
+    boundary: str | None  # the oldest revision kept (the new root), None = nothing old enough
+    dropped: int  # revisions removed behind it
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,26 @@ class ConfigHistory:
                     int(removed) if removed.isdigit() else 0,
                 )
         return stats
+
+    # -- retention -----------------------------------------------------------------------
+    def expire(self, before: datetime) -> Expired:
+        """Drop the revisions older than the one in force at ``before`` (hold :meth:`locked`)."""
+        if self.head() is None:
+            return Expired(None, 0)
+        stamp = str(int(before.timestamp()))
+        cut = self._git("rev-list", "-n1", f"--before={stamp}", BRANCH).stdout.decode().strip()
+        if not cut:
+            return Expired(None, 0)
+        behind = int(self._git("rev-list", "--count", cut).stdout.decode().strip() or 1) - 1
+        if behind <= 0:
+            return Expired(cut, 0)
+        shallow = self.path / "shallow"
+        tmp = self.path / "shallow.netops-tmp"
+        tmp.write_text(cut + "\n", encoding="ascii")
+        os.replace(tmp, shallow)
+        self._git("reflog", "expire", "--expire=now", "--all")
+        self._git("gc", "--prune=now", "--quiet")
+        return Expired(cut, behind)
 
     # -- writing -------------------------------------------------------------------------
     def writer(self) -> HistoryWriter:

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from netops.backups.history import ConfigHistory
-from netops.backups.run import run_backups
+from netops.backups.service import backup_devices, history_of, policy_devices
 from netops.backups.status import StatusSource, backup_status
 from netops.cli import db as dbcli
 from netops.cli.common import (
@@ -22,11 +21,7 @@ from netops.cli.common import (
     print_json,
     settings,
 )
-from netops.collectors.ssh import cli_sections, config_fetcher
-from netops.credentials import load_secrets
-from netops.endpoints import load_endpoints
 from netops.inventory import load_inventory
-from netops.settings import Settings
 from netops.store import Store
 
 app = typer.Typer(
@@ -46,15 +41,6 @@ DeviceOption = Annotated[
 ]
 
 
-def history_of(cfg: Settings) -> ConfigHistory:
-    """The config history repository of these settings."""
-    return ConfigHistory(
-        cfg.resolved_backup_dir / "configs.git",
-        git=cfg.backups.git,
-        author=(cfg.backups.author_name, cfg.backups.author_email),
-    )
-
-
 @app.command()
 def configs(
     ctx: typer.Context,
@@ -72,21 +58,7 @@ def configs(
             fail(f"unknown device(s): {', '.join(unknown)}", 2)
         devices = [inv.device_by_name[d] for d in device]
     else:
-        covered = {
-            d.name
-            for p in inv.backup_policies
-            if p.kind == "device_config"
-            for d in inv.select(p.applies_to)
-        }
-        devices = [d for d in inv.devices if d.name in covered]
-    endpoints_path = endpoints or cfg.endpoints
-    fetch = config_fetcher(
-        inv,
-        cli_sections(cfg.collectors_dir),
-        cfg.ssh,
-        load_secrets(cfg.secrets_file),
-        load_endpoints(endpoints_path) if endpoints_path else None,
-    )
+        devices = policy_devices(inv)
     store = Store.from_settings(cfg)
     try:
         with console.status(f"backing up {len(devices)} device(s)...") as status:
@@ -97,15 +69,7 @@ def configs(
                 done += 1
                 status.update(f"backing up: {done}/{len(devices)}")
 
-            run = run_backups(
-                devices,
-                fetch,
-                history=history_of(cfg),
-                store=store,
-                concurrency=cfg.ssh.concurrency,
-                store_config_records=cfg.backups.store_config_records,
-                progress=progress,
-            )
+            run = backup_devices(cfg, inv, store, devices, endpoints, progress)
     finally:
         store.close()
     failed = [o for o in run.outcomes if not o.ok]
@@ -120,6 +84,7 @@ def configs(
                 ],
                 "changed": [o.device for o in run.outcomes if o.changed],
                 "events": [e.model_dump(mode="json") for e in run.events],
+                "expired": run.expired.dropped if run.expired else 0,
             }
         )
     else:
@@ -128,6 +93,8 @@ def configs(
             err_console.print(f"  {o.device}: {o.reason}: {o.error}", highlight=False, markup=False)
         for event in run.events:
             console.print(f"  [yellow]{event.kind}[/] {event.summary}", highlight=False)
+        if run.expired and run.expired.dropped:
+            console.print(f"  retention: {run.expired.dropped} old revision(s) dropped")
     if failed:
         raise typer.Exit(1)
 

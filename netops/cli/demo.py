@@ -20,15 +20,35 @@ from netops.lab import control
 #: (title, netops sub-command words, extra arguments); {endpoints} is filled in.
 STEPS: list[tuple[str, list[str], list[str]]] = [
     ("poll every device over SNMP", ["poll"], ["--once", "--endpoints", "{endpoints}"]),
-    ("run the compliance checks", ["check"], ["--endpoints", "{endpoints}"]),
+    (
+        "collect VRFs, routes, firewall policy and HA state over SSH",
+        ["ssh", "collect"],
+        ["--endpoints", "{endpoints}"],
+    ),
+    (
+        "back up every device configuration (masked, versioned)",
+        ["backup", "configs"],
+        ["--endpoints", "{endpoints}"],
+    ),
+    (
+        "check the database pair: roles, replication, service address, backups",
+        ["db", "status"],
+        ["--endpoints", "{endpoints}"],
+    ),
+    ("run the compliance checks", ["check"], ["--fail-on", "critical"]),
 ]
 
 
 def _available(app: typer.Typer, words: list[str]) -> bool:
-    names = {g.name for g in app.registered_groups} | {
-        c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
+    """Whether ``netops WORDS...`` exists in this build (groups are looked into)."""
+    names: dict[str, typer.Typer | None] = {
+        c.name or (c.callback.__name__ if c.callback else ""): None for c in app.registered_commands
     }
-    return words[0] in names
+    names.update({g.name or "": g.typer_instance for g in app.registered_groups})
+    if words[0] not in names:
+        return False
+    sub = names[words[0]]
+    return len(words) == 1 or (sub is not None and _available(sub, words[1:]))
 
 
 def demo(
@@ -51,10 +71,11 @@ def demo(
         status = control.status(endpoints)
         console.print(f"lab already running (pid {status['pid']})")
     except Exception:
-        status = control.up(inv, endpoints, scenario)
+        status = control.up(inv, endpoints, scenario, db="auto")
     console.print(
         f"lab up: {status['devices']} devices answer SNMP (udp/{status['snmp_port']}) and SSH (tcp/{status['ssh_port']})"
     )
+    console.print(f"database servers: {status.get('databases', 'simulated')}")
     for f in status["faults"]:
         console.print(
             f"  planted fault #{f['id']}: {f['kind']} on {f['device']} {f['detail']}".rstrip()
@@ -73,5 +94,6 @@ def demo(
         f"  ssh -p {core['ssh']['port']} {core['ssh']['username']}@{core['ssh']['host']}   (password {core['ssh']['password']})\n"
         f"  snmpbulkwalk -v2c -c netops-lab {core['snmp']['host']}:{core['snmp']['port']} 1.0.8802.1.1.2.1.4.1.1.9\n"
         f"  netops lab fault add uplink-down -e {endpoints}      netops lab fault list -e {endpoints}\n"
+        f"  netops lab fault add db-split-brain -e {endpoints}   netops db status -e {endpoints}\n"
         f"  netops lab down -e {endpoints}"
     )

@@ -49,9 +49,27 @@ def up_cmd(
         str | None,
         typer.Option("--trap-receiver", help="HOST:PORT receiving linkDown/linkUp traps"),
     ] = None,
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            help="Real PostgreSQL pair(s) for the database servers: auto (when installed), on, off",
+        ),
+    ] = "auto",
+    db_pairs: Annotated[
+        int, typer.Option("--db-pairs", min=0, help="At most this many real database pairs")
+    ] = 1,
+    views: Annotated[
+        int | None,
+        typer.Option(
+            "--views", min=0, help="SNMP views kept built (default 4096; 0 = all; ~150 KiB each)"
+        ),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Start the lab in the background; returns when every device answers."""
+    if db not in ("auto", "on", "off"):
+        raise typer.BadParameter("auto, on or off", param_hint="--db")
     for s in scenario or []:
         if s not in SCENARIOS:
             raise typer.BadParameter(
@@ -59,13 +77,16 @@ def up_cmd(
             )
     inv = inventory or settings(ctx).inventory
     path = _endpoints(ctx, endpoints)
-    status = control.up(inv, path, scenario, snmp_version, trap_receiver)
+    status = control.up(
+        inv, path, scenario, snmp_version, trap_receiver, db=db, db_pairs=db_pairs, views=views
+    )
     if json_out:
         print_json({"endpoints": str(path.resolve()), **status})
         return
     console.print(
         f"lab up: {status['devices']} devices (SNMP udp/{status['snmp_port']}, SSH tcp/{status['ssh_port']}, pid {status['pid']})\n"
-        f"endpoints file: {path.resolve()}  (use --endpoints with any netops command)"
+        f"endpoints file: {path.resolve()}  (use --endpoints with any netops command)\n"
+        f"database servers: {status['databases']}"
     )
     for f in status["faults"]:
         console.print(f"  fault #{f['id']} {f['kind']} on {f['device']} {f['detail']}".rstrip())
@@ -89,8 +110,15 @@ def status_cmd(
         return
     console.print(
         f"lab pid {status['pid']}: {status['devices']} devices, up {status['uptime_seconds']} s, "
-        f"{status['snmp_requests']} SNMP requests, {status['ssh_sessions']} SSH sessions"
+        f"{status['snmp_requests']} SNMP requests, {status['ssh_sessions']} SSH sessions\n"
+        f"database servers: {status['databases']}"
     )
+    for pair, info in status.get("database_pairs", {}).items():
+        nodes = ", ".join(
+            f"{n} :{i['port']} {'running' if i['running'] else 'stopped'}"
+            for n, i in info["nodes"].items()
+        )
+        console.print(f"  {pair}: {nodes}")
     for f in status["faults"]:
         console.print(f"  fault #{f['id']} {f['kind']} on {f['device']} {f['detail']}".rstrip())
 

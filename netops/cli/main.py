@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import backup, db, demo, inventory, lab, poll, serve, ssh, token
+from netops.cli import backup, compliance, db, demo, inventory, lab, poll, serve, ssh, token
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -31,6 +31,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(ssh.app, name="ssh")
 app.add_typer(token.app, name="token")
 app.command()(serve.serve)
+compliance.register(app)
 app.add_typer(poll.app)  # netops poll, netops traps
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 import uvicorn
@@ -30,6 +30,8 @@ def serve(
     it stopped.
     """
     from netops.api import create_app
+    from netops.compliance.service import render_stored
+    from netops.store.findings import FindingHistory
 
     s = settings(ctx, inventory=inventory, endpoints=endpoints)
     logging.basicConfig(
@@ -39,6 +41,9 @@ def serve(
         s,
         run_scheduler=s.scheduler.enabled and not no_scheduler,
         endpoints=Path(endpoints) if endpoints else None,
+        # the history's frozen records satisfy the API's read-only protocols
+        findings=cast("Any", FindingHistory),
+        report=render_stored,
     )
     config = uvicorn.Config(
         app,

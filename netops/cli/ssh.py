@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from netops.backups.service import mask_key_of
 from netops.cli.common import (
     EndpointsOption,
     InventoryOption,
@@ -59,6 +60,7 @@ def collect(
             load_secrets(cfg.secrets_file),
             load_endpoints(endpoints_path) if endpoints_path else None,
             kinds=kind,
+            mask_key=mask_key_of(cfg),
         )
     store = Store.from_settings(cfg)
     try:

@@ -3,6 +3,8 @@
 ```yaml
 cli:
   device_type: huawei               # netmiko device type
+  errors: ['^Error:']               # a line (of the first few) matching one: the device refused
+  interface_names: {GE: GigabitEthernet}   # abbreviations in tables -> full interface names
   records:
     lldp:
       - command: display lldp neighbor
@@ -16,15 +18,26 @@ cli:
 
 Exactly one of ``textfsm`` / ``parser`` per command. ``fields`` renames parsed columns to
 record fields (textfsm columns are lower-case); named parsers already return record fields.
-The ``config`` record takes the outputs of its commands in order, joined, masked.
+``values`` rewrites field values: per field, ``{regex: replacement}`` tried in order, the
+first regex that matches the whole value wins and its replacement may use groups
+(``{'(\\S+) Routing Switch': '\\1'}``). The ``config`` record takes the outputs of its
+commands in order, joined, masked.
+
+``errors`` are the platform's "command refused" messages: a command whose output starts
+with one (within its first lines) fails its record kind instead of parsing to nothing, so
+a command the model does not know is a visible gap. ``interface_names`` expands the
+abbreviated names tables print (``GE1/0/1``, ``Gi0/1``, ``Vlan10``) in the interface fields
+of every record (``interface``, ``local_interface``, ``interfaces``, an interface's
+``name``), so CLI records name interfaces as SNMP and the inventory do.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from netops.collectors.parsers import PARSERS
 from netops.models import RECORD_KINDS
@@ -47,7 +60,24 @@ class CliCommand(BaseModel):
     constants: dict[str, str] = Field(
         default_factory=dict, description="Record fields with a fixed value (vendor: Huawei)"
     )
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Field -> {regex: replacement}: first whole-value match rewrites the value",
+    )
     foreach: Literal["vrf"] | None = Field(None, description="Run once per collected VRF")
+
+    @field_validator("values")
+    @classmethod
+    def _regexes(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for field, rules in values.items():
+            for regex in rules:
+                try:
+                    re.compile(regex)
+                except re.error as exc:
+                    raise ValueError(
+                        f"values.{field}: bad regular expression {regex!r}: {exc}"
+                    ) from None
+        return values
 
     @model_validator(mode="after")
     def _check(self) -> CliCommand:
@@ -76,7 +106,24 @@ class CliSection(BaseModel):
     device_type: str | None = Field(
         None, description="netmiko device type: huawei, hp_comware, cisco_ios... (may be inherited)"
     )
+    errors: list[str] = Field(
+        default_factory=list, description="Regexes of the platform's 'command refused' messages"
+    )
+    interface_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Abbreviation -> full interface type name (GE -> GigabitEthernet)",
+    )
     records: dict[str, list[CliCommand]] = Field(default_factory=dict)
+
+    @field_validator("errors")
+    @classmethod
+    def _error_regexes(cls, errors: list[str]) -> list[str]:
+        for regex in errors:
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                raise ValueError(f"errors: bad regular expression {regex!r}: {exc}") from None
+        return errors
 
     @model_validator(mode="after")
     def _check(self) -> CliSection:
@@ -87,7 +134,9 @@ class CliSection(BaseModel):
                 )
             model_fields = set(RECORD_KINDS[kind].model_fields)
             for command in commands:
-                unknown = (set(command.fields) | set(command.constants)) - model_fields
+                unknown = (
+                    set(command.fields) | set(command.constants) | set(command.values)
+                ) - model_fields
                 if unknown:
                     raise ValueError(
                         f"{kind}: command {command.command!r}: fields not in the {kind} record: "

@@ -3,7 +3,8 @@
 Clean-ups are by field name, the same for every platform: empty strings are None; MAC
 addresses become ``aa:bb:cc:dd:ee:ff``; ``admin_status``/``oper_status`` understand
 ``*down`` (VRP), ``ADM`` (Comware) and ``administratively down`` (IOS); route protocols
-are lower case; ``Public``/``_public_`` VRFs are the global table (None).
+are lower case; ``Public``/``_public_`` VRFs are the global table (None); ``--`` (the
+Huawei/H3C "nothing here" in tables) is None.
 """
 
 from __future__ import annotations
@@ -71,9 +72,15 @@ def _oper(value: str) -> str:
 
 
 def map_row(
-    row: dict[str, Any], fields: dict[str, str], constants: dict[str, str]
+    row: dict[str, Any],
+    fields: dict[str, str],
+    constants: dict[str, str],
+    values: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Rename (or join) parsed columns into record fields; a row without ``fields`` passes as is."""
+    """Rename (or join) parsed columns into record fields, rewrite ``values``, clean up.
+
+    A row without ``fields`` passes as is (named parsers return record fields).
+    """
     if not fields:
         out = dict(row)
     else:
@@ -88,7 +95,49 @@ def map_row(
             else:
                 out[field] = lowered.get(source.lower())
     out.update(constants)
+    for field, rules in (values or {}).items():
+        if isinstance(out.get(field), str):
+            out[field] = rewrite(out[field].strip(), rules)
     return clean(out)
+
+
+def rewrite(value: str, rules: dict[str, str]) -> str:
+    """The replacement of the first regex (in order) matching all of ``value``; else ``value``."""
+    for regex, replacement in rules.items():
+        match = re.fullmatch(regex, value)
+        if match:
+            return match.expand(replacement)
+    return value
+
+
+#: Record fields that hold one interface name / a list of them.
+INTERFACE_FIELDS = ("interface", "local_interface")
+_IFNAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)(\d.*)$")
+
+
+def full_interface_name(name: str, names: dict[str, str]) -> str:
+    """``GE1/0/1`` -> ``GigabitEthernet1/0/1`` with ``{GE: GigabitEthernet}``; others unchanged."""
+    match = _IFNAME.match(name)
+    if match is None:
+        return name
+    full = names.get(match.group(1))
+    return full + match.group(2) if full else name
+
+
+def expand_interfaces(kind: str, record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """Abbreviated interface names of one record spelled out (see ``interface_names``)."""
+    if not names:
+        return record
+    for field in INTERFACE_FIELDS:
+        if isinstance(record.get(field), str):
+            record[field] = full_interface_name(record[field], names)
+    if kind == "interface" and isinstance(record.get("name"), str):
+        record["name"] = full_interface_name(record["name"], names)
+    if isinstance(record.get("interfaces"), list | tuple):
+        record["interfaces"] = [
+            full_interface_name(i, names) if isinstance(i, str) else i for i in record["interfaces"]
+        ]
+    return record
 
 
 def clean(record: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +146,7 @@ def clean(record: dict[str, Any]) -> dict[str, Any]:
     for key, value in record.items():
         if isinstance(value, str):
             value = value.strip()
-            if value == "" or value == "/":
+            if value in ("", "/", "--"):
                 value = None
         if isinstance(value, list) and key not in _TUPLE_FIELDS:
             value = value[0] if value else None

@@ -4,12 +4,20 @@ Transport and parsing are apart: :func:`records_from` takes any ``send(command) 
 (a live :class:`~netops.transports.ssh.SshSession`, or a replay of recorded outputs), so
 the same code is tested on fixtures and runs against devices. A device that fails is a
 :class:`~netops.models.PollResult` with its reason; one record kind that fails to parse
-makes the poll ``partial`` and keeps the others.
+(or whose command the device refuses, see the profile's ``errors``) makes the poll
+``partial`` and keeps the others.
+
+Records of one kind that describe the same thing are merged (:data:`MERGE_KEYS`): H3C
+Comware's ``display arp`` lists every entry, those of VPN instances included, and
+``display arp vpn-instance X`` lists X's again -- merged on (ip, mac, interface), the
+entry keeps the VRF the per-VPN listing gave it and appears once. When a device's VRFs
+and interfaces are both collected, each interface gets the VRF it is bound to.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +30,7 @@ from pydantic import ValidationError
 
 from netops.collectors.cli import CliCommand, CliSection
 from netops.collectors.masking import mask_secrets
-from netops.collectors.normalize import map_row
+from netops.collectors.normalize import expand_interfaces, map_row
 from netops.collectors.parsers import PARSERS
 from netops.collectors.profiles import load_profile_files, resolve
 from netops.collectors.targets import ssh_target
@@ -43,7 +51,10 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
     "vrf": ("name",),
     "interface": ("name",),
     "route": ("vrf", "prefix", "next_hop", "protocol", "next_hop_vrf"),
+    "arp": ("ip", "mac", "interface"),
 }
+#: How many leading lines of an output are searched for the platform's error messages.
+_ERROR_LINES = 3
 
 
 # -- profiles ---------------------------------------------------------------------------------
@@ -90,7 +101,7 @@ def parse(command: CliCommand, text: str, command_line: str | None = None) -> li
         rows = parse_output(
             platform=command.textfsm, command=command_line or command.command, data=text
         )
-    return [map_row(row, command.fields, command.constants) for row in rows]
+    return [map_row(row, command.fields, command.constants, command.values) for row in rows]
 
 
 def _merge(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,9 +132,17 @@ class Collected:
 
 
 def records_from(
-    device: str, cli: CliSection, send: Send, kinds: Iterable[str] | None = None
+    device: str,
+    cli: CliSection,
+    send: Send,
+    kinds: Iterable[str] | None = None,
+    *,
+    mask_key: bytes | None = None,
 ) -> Collected:
-    """Run ``cli``'s commands through ``send`` and build the records (``vrf`` first)."""
+    """Run ``cli``'s commands through ``send`` and build the records (``vrf`` first).
+
+    ``mask_key``: the installation's masking key (keyed placeholders in ``config``).
+    """
     wanted = list(kinds) if kinds is not None else list(cli.records)
     order = sorted(wanted, key=lambda k: (k != "vrf", wanted.index(k)))
     out = Collected()
@@ -133,7 +152,7 @@ def records_from(
         if commands is None:
             continue
         try:
-            rows = _run_kind(kind, commands, send, vrfs)
+            rows = _run_kind(kind, commands, send, vrfs, cli, mask_key)
         except TransportError as exc:
             out.errors[kind] = f"{exc.reason}: {exc}"
             if exc.reason in ("timeout", "refused", "unreachable", "auth"):
@@ -158,7 +177,36 @@ def records_from(
         out.records[kind] = built
         if kind == "vrf":
             vrfs = [getattr(r, "name", "") for r in built]
+    _bind_interfaces(out)
     return out
+
+
+def _bind_interfaces(out: Collected) -> None:
+    """Interface records get the VRF whose ``interfaces`` list names them."""
+    bound = {
+        iface: getattr(vrf, "name", None)
+        for vrf in out.records.get("vrf", [])
+        for iface in getattr(vrf, "interfaces", ())
+    }
+    if not bound or "interface" not in out.records:
+        return
+    out.records["interface"] = [
+        r.model_copy(update={"vrf": bound[name]})
+        if (name := getattr(r, "name", None)) in bound and getattr(r, "vrf", None) is None
+        else r
+        for r in out.records["interface"]
+    ]
+
+
+def refusal(text: str, errors: list[str]) -> str | None:
+    """The line of ``text`` (among its first few) that says the device refused the command."""
+    if not errors:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:_ERROR_LINES]
+    for line in lines:
+        if any(re.search(regex, line) for regex in errors):
+            return line
+    return None
 
 
 def config_fetcher(
@@ -167,6 +215,7 @@ def config_fetcher(
     settings: SshSettings,
     secrets: Secrets,
     endpoints: dict[str, DeviceEndpoints] | None = None,
+    mask_key: bytes | None = None,
 ) -> Callable[[Device], str]:
     """``fetch(device) -> masked running config`` over SSH, for config backups."""
 
@@ -177,7 +226,7 @@ def config_fetcher(
                 "error", f"no cli 'config' record for platform {device.platform.value}"
             )
         with open_session(inv, device, cli, settings, secrets, endpoints) as session:
-            collected = records_from(device.name, cli, session.send, ["config"])
+            collected = records_from(device.name, cli, session.send, ["config"], mask_key=mask_key)
         if "config" in collected.errors:
             reason, _, message = collected.errors["config"].partition(": ")
             raise TransportError(reason if reason else "error", message or reason)
@@ -190,7 +239,12 @@ def config_fetcher(
 
 
 def _run_kind(
-    kind: str, commands: list[CliCommand], send: Send, vrfs: list[str]
+    kind: str,
+    commands: list[CliCommand],
+    send: Send,
+    vrfs: list[str],
+    cli: CliSection,
+    mask_key: bytes | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -204,10 +258,14 @@ def _run_kind(
         )
         for vrf, line in runs:
             text = send(line)
+            refused = refusal(text, cli.errors)
+            if refused is not None:
+                raise TransportError("rejected", f"the device refused {line!r}: {refused}")
             if kind == "config":
                 texts.extend(r["text"] for r in parse(command, text, line) if r.get("text"))
                 continue
             for row in parse(command, text, line):
+                expand_interfaces(kind, row, cli.interface_names)
                 if (
                     vrf is not None
                     and "vrf" in RECORD_KINDS[kind].model_fields
@@ -218,7 +276,7 @@ def _run_kind(
     if kind == "config":
         if not texts:
             return []
-        return [{"text": mask_secrets("\n".join(texts))}]
+        return [{"text": mask_secrets("\n".join(texts), mask_key)}]
     return _merge(kind, rows)
 
 
@@ -243,7 +301,11 @@ def open_session(
     """A (not yet connected) session to ``device`` with its platform's device type."""
     target = ssh_target(inv, device, secrets, endpoints)
     return SshSession(
-        target, cli.device_type, timeout=settings.timeout, command_timeout=settings.command_timeout
+        target,
+        cli.device_type,
+        timeout=settings.timeout,
+        command_timeout=settings.command_timeout,
+        known_hosts=settings.known_hosts,
     )
 
 
@@ -252,6 +314,7 @@ def poll_device(
     cli: CliSection,
     session: Callable[[], SshSession],
     kinds: Iterable[str] | None = None,
+    mask_key: bytes | None = None,
 ) -> DevicePoll:
     """Collect one device; every failure ends up in the PollResult, never raised."""
     started = datetime.now(UTC)
@@ -261,7 +324,7 @@ def poll_device(
     error: str | None = None
     try:
         with session() as s:
-            collected = records_from(device.name, cli, s.send, kinds)
+            collected = records_from(device.name, cli, s.send, kinds, mask_key=mask_key)
     except TransportError as exc:
         reason, error = exc.reason, str(exc)
     except CredentialError as exc:
@@ -296,6 +359,7 @@ def poll_devices(
     endpoints: dict[str, DeviceEndpoints] | None = None,
     kinds: Iterable[str] | None = None,
     progress: Callable[[DevicePoll], None] | None = None,
+    mask_key: bytes | None = None,
 ) -> list[DevicePoll]:
     """Collect many devices, ``settings.concurrency`` sessions at a time."""
     wanted = list(kinds) if kinds is not None else None
@@ -322,6 +386,7 @@ def poll_devices(
             cli,
             lambda: open_session(inv, device, cli, settings, secrets, endpoints),
             wanted,
+            mask_key,
         )
         if progress is not None:
             progress(poll)

@@ -78,6 +78,7 @@ def ssh_target(
             username=e.username,
             password=e.password,
             key_file=e.key_file,
+            enable_secret=e.enable_secret,
         )
     if endpoints is not None:
         raise CredentialError(f"{device.name} has no SSH entry in the endpoints file")
@@ -95,4 +96,5 @@ def ssh_target(
         username=profile.ssh.username,
         password=password,
         key_file=key_file,
+        enable_secret=secrets.get(profile.name, "enable_secret"),
     )

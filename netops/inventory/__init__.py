@@ -19,6 +19,7 @@ from netops.inventory.model import (
     Site,
     SiteKind,
     Vrf,
+    Waiver,
     Zone,
     ZoneKind,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Site",
     "SiteKind",
     "Vrf",
+    "Waiver",
     "Zone",
     "ZoneKind",
     "inventory_files",

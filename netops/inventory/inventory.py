@@ -21,6 +21,7 @@ from netops.inventory.model import (
     Selector,
     Site,
     Vrf,
+    Waiver,
     Zone,
     ZoneCrossing,
     ZoneKind,
@@ -42,6 +43,7 @@ class Inventory:
     links: tuple[Link, ...]
     ha_pairs: tuple[HaPair, ...]
     backup_policies: tuple[BackupPolicy, ...]
+    waivers: tuple[Waiver, ...] = ()
 
     # -- lookups ---------------------------------------------------------------------------
     @cached_property

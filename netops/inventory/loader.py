@@ -28,6 +28,7 @@ from netops.inventory.model import (
     NetworkInfo,
     Site,
     Vrf,
+    Waiver,
     Zone,
     ZoneCrossing,
 )
@@ -43,6 +44,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "links": Link,
     "ha_pairs": HaPair,
     "backup_policies": BackupPolicy,
+    "waivers": Waiver,
 }
 SECTIONS = frozenset({"network", "defaults", "groups", *LIST_SECTIONS})
 

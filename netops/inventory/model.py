@@ -7,11 +7,12 @@ environment or the secrets file (see :mod:`netops.credentials`).
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from netops.models.database import DbBackupSource
 
@@ -71,6 +72,8 @@ class Crossing(StrEnum):
     FIREWALL = "firewall"
     ISOLATION_GATEWAY = "isolation_gateway"
     VPN_GATEWAY = "vpn_gateway"
+    #: an approved interconnect by route-target import (MPLS VPN extranet), never physical
+    ROUTE_TARGET = "route_target"
 
 
 class HaKind(StrEnum):
@@ -264,3 +267,44 @@ class BackupPolicy(_Frozen):
     verify_max_age_hours: float | None = Field(
         None, description="A restore test at least this often"
     )
+
+
+#: Check IDs: two capital letters, a dash, two digits (IS-01, MG-07, BK-02...).
+CHECK_ID_PATTERN = r"^[A-Z]{2}-\d{2}$"
+
+
+class Waiver(_Frozen):
+    """An accepted exception to one compliance check on one target, reviewed like code.
+
+    Every field is required: no anonymous, reasonless or eternal waivers. ``expires`` is
+    a date (the waiver holds through that day, UTC) or a timezone-aware date-time; once
+    it has passed the finding is a FAIL again.
+    """
+
+    check_id: str = Field(pattern=CHECK_ID_PATTERN, description="e.g. MG-12")
+    target: str = Field(min_length=1, description="The finding's target, e.g. a device name")
+    reason: str = Field(min_length=10, description="Why the exception is accepted")
+    owner: str = Field(min_length=1, description="Who answers for it")
+    expires: datetime = Field(description="Date (through that day, UTC) or aware date-time")
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _date_or_aware(cls, value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("give a date, or a date-time with its time zone")
+            return value
+        if isinstance(value, date):
+            return datetime.combine(value + timedelta(days=1), time(), tzinfo=UTC)
+        if isinstance(value, str) and len(value) == 10:
+            return datetime.combine(
+                date.fromisoformat(value) + timedelta(days=1), time(), tzinfo=UTC
+            )
+        return value
+
+    @field_validator("reason", "owner", "target")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()

@@ -54,6 +54,7 @@ def check(inv: Inventory, loc: Locator) -> list[Problem]:
         _dual_homing,
         _ha_pairs,
         _backup_policies,
+        _waivers,
     ):
         problems.extend(rule(inv, loc))
     return problems
@@ -177,6 +178,13 @@ def _zones(inv: Inventory, loc: Locator) -> Iterator[Problem]:
             )
         if len(set(crossing.zones)) != 2:
             yield loc.problem(crossing, ("zones",), "a crossing joins two different zones")
+        if Crossing.ROUTE_TARGET in crossing.via and ZoneKind.INTERNET in kinds:
+            yield loc.problem(
+                crossing,
+                ("via",),
+                "the Internet access zone meets other zones only through firewall + IPS, "
+                "a GAP or the VPN gateway, never by route-target import",
+            )
     for device in inv.devices:
         kinds = {inv.zone_by_name[z].kind for z in device.zones if z in inv.zone_by_name}
         if ZoneKind.INTRANET in kinds and len(kinds) > 1:
@@ -270,7 +278,9 @@ def _vrfs(inv: Inventory, loc: Locator) -> Iterator[Problem]:
             )
         for i, target in enumerate(vrf.import_targets):
             for source in exporters.get(target, []):
-                if source.zone != vrf.zone:
+                if source.zone != vrf.zone and Crossing.ROUTE_TARGET not in (
+                    inv.crossings_between(source.zone, vrf.zone)
+                ):
                     yield loc.problem(
                         vrf,
                         ("import_targets", i),
@@ -321,7 +331,9 @@ def _link_zones(inv: Inventory, loc: Locator, link: Any) -> Iterator[Problem]:
         for iface in device.interfaces
         if iface.name == end.interface and iface.crossing
     } | {_CROSSING_ROLE[d.role] for d in (a, b) if d.role in _CROSSING_ROLE}
-    allowed = {c for za in a.zones for zb in b.zones for c in inv.crossings_between(za, zb)}
+    allowed = {c for za in a.zones for zb in b.zones for c in inv.crossings_between(za, zb)} - {
+        Crossing.ROUTE_TARGET
+    }
     if not crossing_ports & allowed:
         yield loc.problem(
             link,
@@ -446,3 +458,17 @@ def _backup_policies(inv: Inventory, loc: Locator) -> Iterator[Problem]:
     for pair in inv.ha_pairs:
         if pair.kind is HaKind.DATABASE and pair.name not in covered_pairs:
             yield loc.problem(pair, ("name",), "no database backup policy applies to this pair")
+
+
+def _waivers(inv: Inventory, loc: Locator) -> Iterator[Problem]:
+    """One waiver per (check, target): two would leave it unclear which reason and expiry hold."""
+    seen: set[tuple[str, str]] = set()
+    for waiver in inv.waivers:
+        key = (waiver.check_id, waiver.target)
+        if key in seen:
+            yield loc.problem(
+                waiver,
+                ("target",),
+                f"a second waiver for {waiver.check_id} on {waiver.target}: keep one",
+            )
+        seen.add(key)

@@ -230,10 +230,21 @@ def apply(text: str, dialect: str, path: list[str], command: str) -> str:
                 return "\n".join(lines) + "\n"
     if path:
         lines[hi:hi] = [indent + command]
+        if _canonical_first(path, command):
+            # the platforms print an interface's description first (after Comware's
+            # "port link-mode"), whatever order it was typed in: parsers rely on it
+            first = [i for i in existing if not lines[i].strip().startswith("port link-mode")]
+            if first:
+                del lines[hi]
+                lines[first[0] : first[0]] = [indent + command]
     else:
         at = _tail(lines)
         lines[at:at] = [indent + command, "!" if dialect == "ios" else "#"]
     return "\n".join(lines) + "\n"
+
+
+def _canonical_first(path: list[str], command: str) -> bool:
+    return path[-1].startswith("interface ") and command.startswith("description ")
 
 
 def enter_view(text: str, dialect: str, path: list[str], header: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from netops.errors import LabError
-from netops.lab.runtime import lab_file
+from netops.lab.runtime import DB_DIR_FILE, lab_file
 
 DEFAULT_ENDPOINTS = Path(".lab/endpoints.json")
 
@@ -26,8 +26,17 @@ def up(
     snmp_version: str = "3",
     trap_receiver: str | None = None,
     timeout: float = 120.0,
+    db: str = "off",
+    db_pairs: int = 1,
+    views: int | None = None,
 ) -> dict[str, Any]:
-    """Start a lab in the background; return its status once it serves every device."""
+    """Start a lab in the background; return its status once it serves every device.
+
+    ``db``: ``auto`` runs real PostgreSQL pairs for the database servers when PostgreSQL
+    is installed (at most ``db_pairs``), ``on`` insists, ``off`` (the default here, so
+    tests that do not need them save ~10 s) simulates them only. ``netops lab up`` and
+    ``netops demo`` default to ``auto``.
+    """
     endpoints = endpoints.resolve()
     if lab_file(endpoints).exists():
         try:
@@ -38,7 +47,7 @@ def up(
             raise LabError(
                 f"a lab is already running for {endpoints} (netops lab down -e {endpoints})"
             )
-    state_dir = endpoints.parent / (endpoints.name + ".d")
+    state_dir = _state_dir(endpoints)
     state_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         endpoints.unlink()
@@ -54,7 +63,13 @@ def up(
         str(state_dir),
         "--snmp-version",
         snmp_version,
+        "--db",
+        db,
+        "--db-pairs",
+        str(db_pairs),
     ]
+    if views is not None:
+        cmd += ["--views", str(views)]
     for s in scenarios or []:
         cmd += ["--scenario", s]
     if trap_receiver:
@@ -71,16 +86,23 @@ def up(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            cleanup_databases(state_dir)
             tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
             raise LabError(f"the lab exited at start ({' / '.join(tail)}); log: {log_path}")
         if lab_file(endpoints).exists() and endpoints.exists():
             return status(endpoints)
         time.sleep(0.05)
-    proc.kill()
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    cleanup_databases(state_dir)
     raise LabError(f"the lab did not come up within {timeout:.0f} s; log: {log_path}")
 
 
-def request(endpoints: Path, payload: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+def request(endpoints: Path, payload: dict[str, Any], timeout: float = 180.0) -> dict[str, Any]:
     info = _lab_info(endpoints)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
@@ -131,7 +153,26 @@ def down(endpoints: Path = DEFAULT_ENDPOINTS, timeout: float = 15.0) -> int:
             os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(FileNotFoundError):
         lab_file(endpoints.resolve()).unlink()
+    cleanup_databases(_state_dir(endpoints.resolve()))
     return pid
+
+
+def _state_dir(endpoints: Path) -> Path:
+    return endpoints.parent / (endpoints.name + ".d")
+
+
+def cleanup_databases(state_dir: Path) -> list[int]:
+    """Remove what a dead lab's real database pairs left (servers, folder); their pids."""
+    marker = state_dir / DB_DIR_FILE
+    try:
+        base = Path(marker.read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return []
+    from netops.lab.databases import kill_leftovers
+
+    killed = kill_leftovers(base) if base.name.startswith("netops-lab-pg-") else []
+    marker.unlink(missing_ok=True)
+    return killed
 
 
 def _alive(pid: int) -> bool:

@@ -40,7 +40,8 @@ FAULT_KINDS: dict[str, str] = {
     "config-changed": "an interface description changed outside netops",
     "db-split-brain": "the database standby is promoted: two primaries",
     "db-standby-down": "the database standby stops",
-    "db-stale-backup": "the newest database backup is made old",
+    "db-stale-backup": "the automatic database backups are made a day older than the policy allows",
+    "db-replication-lag": "the database standby stops replaying while the primary writes",
 }
 
 SCENARIOS: dict[str, list[dict[str, Any]]] = {
@@ -110,7 +111,12 @@ def default_device(lab: Lab, kind: str, pick: int = 0) -> str:
     if kind == "firewall-any-any":
         return next(d.name for d in devs if d.device.role is Role.FIREWALL)
     if kind.startswith("db-"):
-        return next(d.name for d in devs if d.device.role is Role.DB_SERVER)
+        from netops.lab.databases import database_pairs
+
+        pairs = database_pairs(lab)
+        if not pairs:
+            raise LabError("the inventory has no database HA pair")
+        return pairs[pick % len(pairs)].members[0]
     if kind in ("telnet-on", "community-public", "idle-timeout-0"):
         platforms = [Platform.HUAWEI_VRP, Platform.HP_COMWARE, Platform.CISCO_IOS]
         want = platforms[pick % 3]
@@ -226,7 +232,10 @@ class FaultBook:
         self.faults: list[Fault] = []
         self.next_id = 1
         self.on_link_change: list[Any] = []  # callables(device, port, up)
-        self.db_hook: Any = None  # callable(kind, on) acting on the real database pair
+        #: devices whose state changed since the runtime last looked (their views are stale)
+        self.touched: set[str] = set()
+        #: callable(fault, pair name, on) acting on the real database pair (set by the runtime)
+        self.db_hook: Any = None
 
     def add(
         self, kind: str, device: str | None = None, interface: str | None = None, pick: int = 0
@@ -275,24 +284,35 @@ class FaultBook:
         return out
 
     # -- the effects --------------------------------------------------------------------------
-    def _links_changed(self, before: dict[tuple[str, str], bool]) -> None:
-        after = self._link_states()
+    def scope(self, name: str) -> set[str]:
+        """``name`` and every device whose view can change with it (link and rogue peers)."""
+        inv = self.lab.inventory
+        out = {name} | {inv.peer(link, name) for link in inv.links_of(name)}
+        for a, _, b, _ in self.lab.rogue_links:
+            if name in (a, b):
+                out |= {a, b}
+        return out
+
+    def _links_changed(self, before: dict[tuple[str, str], bool], scope: set[str]) -> None:
+        after = self._link_states(scope)
         for key, was in before.items():
             now = after.get(key, was)
             if now != was:
                 for hook in self.on_link_change:
                     hook(key[0], key[1], now)
 
-    def _link_states(self) -> dict[tuple[str, str], bool]:
+    def _link_states(self, scope: set[str]) -> dict[tuple[str, str], bool]:
         out = {}
-        for dev in self.lab.devices.values():
+        for name in scope:
+            dev = self.lab.devices[name]
             for port in dev.ports:
                 if port.link is not None:
                     out[(dev.name, port.name)] = self.lab.oper_up(dev, port)
         return out
 
     def _apply(self, f: Fault, dev: LabDevice, on: bool) -> None:
-        before = self._link_states()
+        scope = self.scope(dev.name)
+        before = self._link_states(scope)
         k = f.kind
         if k == "device-down":
             dev.down = on
@@ -336,13 +356,7 @@ class FaultBook:
         elif k == "firewall-any-any":
             self._any_any(dev, on)
         elif k.startswith("db-"):
-            if self.db_hook is not None:
-                self.db_hook(k, on)
-            f.detail = (
-                "real PostgreSQL pair"
-                if self.db_hook
-                else "no database pair running (simulated flag only)"
-            )
+            self._db(f, on)
         elif on:
             cmds = config_commands(self.lab, dev, k)
             f.undo = _inverse(dev, cmds)
@@ -350,7 +364,26 @@ class FaultBook:
             f.detail = "; ".join(c for _, c in cmds)
         else:
             _config(dev, f.undo)
-        self._links_changed(before)
+        scope |= self.scope(dev.name)  # a rogue cable adds a peer
+        self._links_changed(before, scope)
+        self.touched |= scope
+
+    def _db(self, f: Fault, on: bool) -> None:
+        """Database faults: the service address moves here; the real pair, through the hook."""
+        from netops.lab.databases import pair_of
+
+        pair = pair_of(self.lab, f.device)
+        if f.kind in ("db-split-brain", "db-standby-down", "db-replication-lag"):
+            f.device = pair.members[1]  # these happen to the standby
+        if f.kind == "db-split-brain":
+            # both nodes claim the service address, as keepalived does on a partition
+            self.lab.service_holders[pair.name] = set(pair.members) if on else {pair.members[0]}
+        if self.db_hook is not None:
+            self.db_hook(f, pair.name, on)
+        elif on:
+            f.detail = "no real database pair in this lab (PostgreSQL missing or --db off)" + (
+                ": the service address moved only" if f.kind == "db-split-brain" else ""
+            )
 
     def _rogue(self, f: Fault, dev: LabDevice, on: bool) -> None:
         if on:

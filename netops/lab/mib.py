@@ -4,17 +4,18 @@ Standard MIBs for every device (SNMPv2-MIB system, IF-MIB ifTable/ifXTable, ENTI
 LLDP-MIB local/remote/management address, IP-MIB ARP, IP-FORWARD-MIB), the vendor health
 tables of DOMAIN.md §5 (Huawei hwEntityStateTable, H3C hh3cEntityExtStateTable, Cisco
 CPU/memory/temperature), HOST-RESOURCES/UCD for Linux and MPLS-L3VPN-STD-MIB on the PEs.
-Counters and uptime are callables evaluated per request, so they grow between polls.
+Counters and uptime are :class:`~netops.lab.view.Linear` providers evaluated per request, so
+they grow between polls; CPU load is a callable.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from ipaddress import IPv4Address, IPv4Network
 
 from netops.inventory import Platform
-from netops.lab.state import Lab, LabDevice, counters, route_rows
+from netops.lab.state import Lab, LabDevice, counter_rates, route_rows
+from netops.lab.view import MASK32, MASK64, Linear
 from netops.transports.snmp.types import OID, Tag, parse_oid
 
 Entry = tuple[OID, int, object]
@@ -66,8 +67,7 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
     d = dev.device
     facts = dev.facts
 
-    def uptime() -> int:
-        return int(dev.uptime() * 100) & 0xFFFFFFFF
+    uptime = Linear(100.0, dev.boot_time, 1, MASK32)
 
     add((*SYSTEM, 1, 0), Tag.OCTET_STRING, _s(dev.ident.sys_descr))
     add((*SYSTEM, 2, 0), Tag.OBJECT_IDENTIFIER, parse_oid(dev.ident.sys_object_id))
@@ -85,9 +85,13 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
         admin = 2 if info.get("shutdown") else 1
         oper = 1 if lab.oper_up(dev, port) else 2
         speed = port.speed
+        rates = counter_rates(dev, port)
 
-        def counter(key: str, bits: int, port=port) -> Callable[[], int]:
-            return lambda: counters(lab, dev, port)[key] & ((1 << bits) - 1)
+        def counter(
+            key: str, bits: int, rates: dict[str, tuple[float, float, int]] = rates
+        ) -> Linear:
+            rate, since, div = rates[key]
+            return Linear(rate, since, div, MASK64 if bits == 64 else MASK32)
 
         add((*IF_TABLE, 1, i), Tag.INTEGER, i)
         add((*IF_TABLE, 2, i), Tag.OCTET_STRING, _s(port.name))
@@ -265,18 +269,3 @@ def build_view(lab: Lab, dev: LabDevice) -> list[Entry]:
                 add((*L3VPN_IF_CONF, 2, *cidx), Tag.INTEGER, 2)
                 add((*L3VPN_IF_CONF, 5, *cidx), Tag.INTEGER, 1)
     return out
-
-
-def dedupe(entries: list[Entry]) -> list[Entry]:
-    """Drop repeated OIDs (two routes with the same index): the first wins."""
-    seen: set[OID] = set()
-    out = []
-    for e in entries:
-        if e[0] not in seen:
-            seen.add(e[0])
-            out.append(e)
-    return out
-
-
-def timestamp() -> float:
-    return time.time()

@@ -1,12 +1,13 @@
 """What each simulated platform and model looks like: identity strings, OIDs, port layouts.
 
 Values follow the real platforms' formats (sysDescr, sysObjectID subtrees, version banners,
-interface naming); model-specific numbers such as sysObjectID leaves are plausible, not
-looked up per model, and say so here.
+interface naming); sysObjectID leaves are checked against the vendor's product MIB where one
+was at hand (Cisco) and are plausible otherwise (Huawei, H3C), as the comments below say.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,8 +31,10 @@ _VRP_FAMILY = {
     "S5731-H24T4XC": "S5731 V200R019C10SPC500",
     "S5735-L24T4X": "S5735 V200R019C10SPC500",
 }
-# sysObjectID leaves under huawei quidway (1.3.6.1.4.1.2011.2.23) and USG (2011.2.338):
-# plausible per-model values (not verified per model), stable for the lab.
+# sysObjectID leaves under 1.3.6.1.4.1.2011.2.23 (switches) and 2011.2.338 (USG): the subtrees
+# are Huawei's, the per-model leaves are plausible values NOT checked against HUAWEI-MIB (no
+# copy of its product table was at hand); H3C's 25506.1.1870 likewise (HH3C-PRODUCT-ID-MIB
+# versions seen end before the S5130S/S5560X/S7503E). Cisco's are checked (see below).
 _HUAWEI_LEAF = {"S12708": 411, "S7706": 399, "S5731-H24T4XC": 606, "S5735-L24T4X": 625}
 
 
@@ -83,15 +86,23 @@ def identity(device: Device) -> Identity:
             "219801A2",
         )
     if p is Platform.CISCO_IOS:
-        isr = model.startswith("ISR")
-        image = "X86_64_LINUX_IOSD-UNIVERSALK9-M" if isr else "C2960X-UNIVERSALK9-M"
-        version = "16.9.4" if isr else "15.2(7)E3"
+        # sysObjectID leaves checked against CISCO-PRODUCTS-MIB: ciscoISR4451 (1707),
+        # catWsC2960x24tsL (1699); the Catalyst 9300 reports 2494 (as seen in the field)
+        if model.startswith("ISR"):
+            train, image, version, leaf = "ISR", "X86_64_LINUX_IOSD-UNIVERSALK9-M", "16.9.4", 1707
+        elif model.startswith("C9300"):
+            train, image, version, leaf = "Catalyst L3 Switch", "CAT9K_IOSXE", "16.9.4", 2494
+        else:
+            train, image, version, leaf = "C2960X", "C2960X-UNIVERSALK9-M", "15.2(7)E3", 1699
+        prefix = (
+            "Cisco IOS Software [Fuji], " if version.startswith("16.") else "Cisco IOS Software, "
+        )
         return Identity(
             "Cisco",
             "IOS",
             version,
-            "1.3.6.1.4.1.9.1.1861" if isr else "1.3.6.1.4.1.9.1.1208",
-            f"Cisco IOS Software, {'ISR' if isr else 'C2960X'} Software ({image}), "
+            f"1.3.6.1.4.1.9.1.{leaf}",
+            f"{prefix}{train} Software ({image}), "
             f"Version {version}, RELEASE SOFTWARE (fc2)\r\n"
             "Technical Support: http://www.cisco.com/techsupport\r\n"
             "Copyright (c) 1986-2020 by Cisco Systems, Inc.\r\n"
@@ -123,6 +134,7 @@ SPEEDS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def split_port(name: str) -> tuple[str, str, int] | None:
     """``GigabitEthernet0/0/12`` -> (``GigabitEthernet``, ``0/0/``, 12)."""
     m = _PORT.match(name)
@@ -182,8 +194,12 @@ def expand_ports(device: Device, used: list[str]) -> list[str]:
     return sorted(dict.fromkeys(ports), key=_port_key)
 
 
+_KEY = re.compile(r"^([A-Za-z-]+)([\d/]*)$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _port_key(name: str) -> tuple[str, tuple[int, ...]]:
-    m = re.match(r"^([A-Za-z-]+)([\d/]*)$", name)
+    m = _KEY.match(name)
     if not m:
         return (name, ())
     nums = tuple(int(x) for x in m.group(2).split("/") if x)

@@ -73,6 +73,7 @@ class PgPair:
         self.dump_dir = self.base_dir / "dumps"
         self._primary = names[0]
         self._active = False
+        self._ports: dict[str, int] = {}  # kept across rebuild(): the endpoints stay valid
 
     # -- lifecycle ---------------------------------------------------------------------------
     def _instance(self, name: str) -> Instance:
@@ -80,7 +81,7 @@ class PgPair:
         return Instance(
             name=name,
             data_dir=node_dir / "data",
-            port=pgserver.free_port(),
+            port=self._ports.setdefault(name, pgserver.free_port()),
             socket_dir=node_dir / "sock",
             log_file=node_dir / "postgres.log",
             bin_dir=self.bin_dir,
@@ -185,6 +186,21 @@ class PgPair:
         if remove:
             shutil.rmtree(self.base_dir, ignore_errors=True)
         self._active = False
+
+    def rebuild(self) -> PgPair:
+        """Tear the pair down, wipe it (data, repository, dumps) and start it again.
+
+        The ports and the monitoring password stay, so endpoints entries remain valid: the
+        only way out of a split brain in the lab (a real one needs a ``pg_rewind``).
+        """
+        self.teardown()
+        for child in self.base_dir.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        self.nodes.clear()
+        return self.start()
 
     def __enter__(self) -> PgPair:
         return self.start()

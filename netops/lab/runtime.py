@@ -22,18 +22,21 @@ import resource
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import asyncssh
 
+from netops.errors import LabError
 from netops.inventory import load_inventory
-from netops.lab import mib
-from netops.lab.faults import SCENARIOS, FaultBook
+from netops.lab import databases, mib
+from netops.lab.faults import SCENARIOS, Fault, FaultBook
 from netops.lab.secrets import LAB_AUTH_KEY, LAB_COMMUNITY, LAB_PRIV_KEY, LAB_SSH_PASSWORD
 from netops.lab.sshserver import SshService
 from netops.lab.state import Lab, LabDevice, build_lab
+from netops.lab.view import LabView, ViewCache
 from netops.transports.snmp.agent import Agent, MibView, SimDevice
 from netops.transports.snmp.types import Tag, parse_oid
 from netops.transports.snmp.usm import UsmUser
@@ -44,6 +47,9 @@ LINK_DOWN = parse_oid("1.3.6.1.6.3.1.1.5.3")
 LINK_UP = parse_oid("1.3.6.1.6.3.1.1.5.4")
 
 
+_LAB_COMMUNITY = LAB_COMMUNITY.encode()
+
+
 def address_of(base: int, index: int) -> str:
     return f"127.{base}.{index // 250}.{index % 250 + 1}"
 
@@ -52,24 +58,44 @@ def lab_file(endpoints: Path) -> Path:
     return endpoints.with_name(endpoints.name + ".lab.json")
 
 
-class LabSnmpDevice(SimDevice):
-    """A SimDevice whose view is built from the lab state on first use and after changes."""
+#: SNMP views kept built: ~150 KiB each, rebuilt in a few ms when evicted
+DEFAULT_VIEWS = 4096
 
-    def __init__(self, lab: Lab, dev: LabDevice, users: list[UsmUser]) -> None:
+#: In the lab's state folder: the path of the real database pairs' folder (for clean-up).
+DB_DIR_FILE = "databases.dir"
+
+
+class LabSnmpDevice(SimDevice):
+    """A SimDevice whose view is built from the lab state on use (kept in a bounded cache).
+
+    It accepts the lab community plus every read community of the device's running config
+    (the ``community-public`` fault makes it answer ``public``, as the real device would).
+    """
+
+    def __init__(self, lab: Lab, dev: LabDevice, users: list[UsmUser], cache: ViewCache) -> None:
         self._lab = lab
         self._dev = dev
-        self._view: MibView | None = None
+        self._cache = cache
         super().__init__(dev.name, None, community=LAB_COMMUNITY, users=users)
+
+    def _build(self) -> MibView:
+        return LabView(mib.build_view(self._lab, self._dev))
 
     @property
     def view(self) -> MibView:
-        if self._view is None:
-            self._view = MibView(cast(Any, mib.dedupe(mib.build_view(self._lab, self._dev))))
-        return self._view
+        return self._cache.get(self.name, self._build)
 
     @view.setter
     def view(self, value: MibView | None) -> None:
-        self._view = value
+        self._cache.drop([self.name])  # the agent's constructor sets an empty view: ignore it
+
+    @property
+    def communities(self) -> set[bytes]:
+        return {_LAB_COMMUNITY} | {name.encode() for name, _ in self._dev.facts.communities}
+
+    @communities.setter
+    def communities(self, value: set[bytes]) -> None:
+        """Set by the agent's constructor; the config decides here."""
 
     def sync_faults(self) -> None:
         mode = "timeout" if self._dev.down else self._dev.snmp_mode
@@ -90,12 +116,63 @@ class LabRuntime:
         self.addresses: dict[str, str] = {}
         self.stop_event = asyncio.Event()
         self.trap_receiver: tuple[str, int] | None = None
+        self.db: databases.LabDatabases | None = None
+        self.db_note = "off (--db off)" if args.db == "off" else ""
+        self.db_pending: list[tuple[Fault, str, bool]] = []
+        self.lock = asyncio.Lock()  # one fault change at a time (database ones take seconds)
+        self.views = ViewCache(args.views)
         if args.trap_receiver:
             host, _, port = args.trap_receiver.rpartition(":")
             self.trap_receiver = (host or "127.0.0.1", int(port))
 
     async def start(self) -> None:
         _raise_fd_limit()
+        db_start = self._start_databases()
+        try:
+            await self._start_devices()
+            if db_start is not None:
+                await db_start
+        except BaseException:
+            if db_start is not None:
+                await asyncio.gather(db_start, return_exceptions=True)
+            raise
+        self.book.db_hook = self._db_hook
+        for scenario in self.args.scenario or []:
+            self.book.scenario(scenario)
+        await self._run_db()
+        self._changed()
+
+    def _start_databases(self) -> asyncio.Future[None] | None:
+        """Real PostgreSQL pairs for the database servers, started in a thread (or a note why not)."""
+        if self.args.db == "off":
+            return None
+        reason = databases.unavailable()
+        if reason is None and not databases.database_pairs(self.lab):
+            reason = "the inventory has no PostgreSQL pair"
+        if reason is not None:
+            if self.args.db == "on":
+                raise LabError(f"--db on: no real database pair can run: {reason}")
+            self.db_note = f"simulated only: {reason}"
+            log.info("database servers without a real PostgreSQL pair: %s", reason)
+            return None
+        base = Path(tempfile.mkdtemp(prefix="netops-lab-pg-"))
+        state_dir = Path(self.args.state_dir)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / DB_DIR_FILE).write_text(str(base) + "\n", encoding="utf-8")
+        self.db = databases.LabDatabases(self.lab, base, self.args.db_pairs)
+        self.db_note = "real PostgreSQL: " + ", ".join(self.db.pairs)
+        db = self.db
+
+        def start() -> None:
+            clock = time.monotonic()
+            db.start()
+            log.info(
+                "database pairs %s ready in %.1f s", ", ".join(db.pairs), time.monotonic() - clock
+            )
+
+        return asyncio.ensure_future(asyncio.to_thread(start))
+
+    async def _start_devices(self) -> None:
         n = len(self.lab.devices)
         host_key = asyncssh.generate_private_key("ssh-ed25519")
         for attempt in range(20):
@@ -119,14 +196,11 @@ class LabRuntime:
         self.agent, self.ssh = agent, ssh
         for name, dev in self.lab.devices.items():
             users = self._users(dev)
-            sim = LabSnmpDevice(self.lab, dev, users)
+            sim = LabSnmpDevice(self.lab, dev, users, self.views)
             agent.add(sim, self.addresses[name])
             self.snmp_devices[name] = sim
-            dev.change_hooks.append(lambda _d: self.invalidate())
+            dev.change_hooks.append(lambda d: self.invalidate(self.book.scope(d.name)))
         self.book.on_link_change.append(self._link_trap)
-        for scenario in self.args.scenario or []:
-            self.book.scenario(scenario)
-        self.invalidate()
         log.info(
             "lab serving %d devices: SNMP port %d, SSH port %d", n, agent.shared_port, ssh.port
         )
@@ -136,11 +210,47 @@ class LabRuntime:
         name = profile.snmp.user if profile and profile.snmp and profile.snmp.user else "nms"
         return [UsmUser(name, "SHA", LAB_AUTH_KEY, "AES", LAB_PRIV_KEY)]
 
-    def invalidate(self) -> None:
-        """Something changed: rebuild views lazily, re-read fault flags."""
-        for sim in self.snmp_devices.values():
-            sim.view = None
-            sim.sync_faults()
+    def _db_hook(self, fault: Fault, pair: str, on: bool) -> None:
+        """Database faults: queued here, run on the real pair by :meth:`_run_db` in a thread."""
+        if self.db is None or pair not in self.db.pairs:
+            if on:
+                fault.detail = f"no real database pair for {pair} ({self.db_note})"
+            return
+        self.db_pending.append((fault, pair, on))
+
+    async def _run_db(self) -> None:
+        """Run the queued database fault actions; a failed one is taken back and reported."""
+        pending, self.db_pending = self.db_pending, []
+        errors = []
+        for fault, pair, on in pending:
+            assert self.db is not None
+            try:
+                detail = await asyncio.to_thread(self.db.apply, fault.kind, pair, on)
+            except Exception as exc:  # reported to the caller; the fault does not stay half-made
+                errors.append(f"{fault.kind} on {pair}: {exc}")
+                if on and fault in self.book.faults:
+                    self.book.faults.remove(fault)
+                    self.lab.service_holders.pop(pair, None)
+                continue
+            if on:
+                fault.detail = detail
+        if errors:
+            raise LabError("; ".join(errors))
+
+    def invalidate(self, names: set[str] | None = None) -> None:
+        """Devices changed (all when None): their views are rebuilt on use, fault flags re-read."""
+        if names is None:
+            names = set(self.snmp_devices)
+        self.views.drop(names)
+        for name in names:
+            sim = self.snmp_devices.get(name)
+            if sim is not None:
+                sim.sync_faults()
+
+    def _changed(self) -> None:
+        """After faults: invalidate what they touched."""
+        touched, self.book.touched = self.book.touched, set()
+        self.invalidate(touched)
 
     def _link_trap(self, device: str, port: str, up: bool) -> None:
         if self.trap_receiver is None or self.agent is None:
@@ -198,6 +308,9 @@ class LabRuntime:
                     "password": LAB_SSH_PASSWORD,
                 },
             }
+        if self.db is not None:
+            for key, entry in self.db.endpoints().items():
+                out.setdefault(key, {}).update(entry)
         return out
 
     # -- control ----------------------------------------------------------------------------
@@ -205,12 +318,30 @@ class LabRuntime:
         try:
             line = await reader.readline()
             request = json.loads(line or b"{}")
-            reply = self.dispatch(request)
+            if request.get("op") in ("status", "fault-list", "stop"):
+                reply = self.dispatch(request)
+            else:
+                async with self.lock:
+                    reply = self.dispatch(request)
+                    try:
+                        await self._run_db()
+                    finally:
+                        self._changed()
+                    reply = self._refresh(reply)
         except Exception as exc:  # every error goes back to the caller as one line
             reply = {"ok": False, "error": str(exc)}
         writer.write(json.dumps(reply).encode() + b"\n")
         await writer.drain()
         writer.close()
+
+    def _refresh(self, reply: dict[str, Any]) -> dict[str, Any]:
+        """Fault details as they are after the database actions ran."""
+        by_id = {f.id: f for f in self.book.faults}
+        if "faults" in reply:
+            reply["faults"] = [
+                by_id[f["id"]].public() if f["id"] in by_id else f for f in reply["faults"]
+            ]
+        return reply
 
     def dispatch(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
@@ -218,15 +349,12 @@ class LabRuntime:
             return {"ok": True, **self.status()}
         if op == "fault-add":
             faults = self.book.add(request["kind"], request.get("device"), request.get("interface"))
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in faults]}
         if op == "scenario":
             faults = self.book.scenario(request["name"])
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in faults]}
         if op == "fault-clear":
             cleared = self.book.clear(request.get("id"), request.get("device"))
-            self.invalidate()
             return {"ok": True, "faults": [f.public() for f in cleared]}
         if op == "fault-list":
             return {"ok": True, "faults": [f.public() for f in self.book.faults]}
@@ -247,6 +375,14 @@ class LabRuntime:
             "faults": [f.public() for f in self.book.faults],
             "uptime_seconds": round(time.time() - self.lab.started, 1),
             "inventory": str(self.args.inventory),
+            "views": {
+                "kept": len(self.views),
+                "limit": self.views.size,
+                "builds": self.views.builds,
+                "build_cpu_seconds": round(self.views.build_seconds, 2),
+            },
+            "databases": self.db_note,
+            "database_pairs": self.db.status() if self.db is not None else {},
         }
 
 
@@ -264,6 +400,16 @@ def _raise_fd_limit() -> None:
 
 async def amain(args: argparse.Namespace) -> None:
     rt = LabRuntime(args)
+    try:
+        await _serve(rt, args)
+    finally:
+        if rt.db is not None:
+            await asyncio.to_thread(rt.db.teardown)
+            with contextlib.suppress(FileNotFoundError):
+                (Path(args.state_dir) / DB_DIR_FILE).unlink()
+
+
+async def _serve(rt: LabRuntime, args: argparse.Namespace) -> None:
     await rt.start()
     state_dir = Path(args.state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -314,10 +460,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     parser.add_argument("--snmp-version", choices=["2c", "3"], default="3")
     parser.add_argument("--trap-receiver", default=None, help="HOST:PORT for linkDown/linkUp traps")
+    parser.add_argument(
+        "--db",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="real PostgreSQL pairs for the database servers (auto: when installed)",
+    )
+    parser.add_argument("--db-pairs", type=int, default=1, help="at most this many real pairs")
+    parser.add_argument(
+        "--views",
+        type=int,
+        default=DEFAULT_VIEWS,
+        help="SNMP views kept built (least recently used dropped; 0 = all)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # one line per session otherwise
     try:
         asyncio.run(amain(args))
     except Exception:

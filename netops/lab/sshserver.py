@@ -1,4 +1,4 @@
-"""SSH for every lab device from one asyncio loop (asyncssh), one listening socket per address.
+"""SSH for every lab device from one asyncio loop (asyncssh) and one listening socket.
 
 Connections are accepted by the lab itself and handed to asyncssh only when the device
 is alive: a device that is down accepts TCP but never sends the SSH banner, so clients
@@ -181,43 +181,62 @@ def _garble(text: str) -> str:
 
 
 class SshService:
-    """SSH listeners for many lab devices at their own addresses, one port for all."""
+    """SSH for many lab devices at their own addresses: one listening socket, one port for all.
+
+    The socket listens on ``0.0.0.0:port``; an accepted connection's local address (the
+    127.x.y.z the client dialled) says which device it reached, so a province of 15,900
+    devices costs one file descriptor, not one per device. Peers outside 127.0.0.0/8 are
+    refused, as by the SNMP agent's shared socket.
+    """
 
     def __init__(self, lab: Lab, host_key: asyncssh.SSHKey) -> None:
         self.lab = lab
         self.host_key = host_key
-        self.sockets: dict[str, socket.socket] = {}  # address -> listening socket
+        self.listener: socket.socket | None = None
         self.by_address: dict[str, LabDevice] = {}
         self.black_holes: list[socket.socket] = []
         self.tasks: set[asyncio.Task[Any]] = set()
         self.port = 0
         self.sessions = 0
+        self.refused = 0
 
     def listen(self, addresses: dict[str, str], port: int) -> None:
-        """Bind ``port`` on each device's address (device name -> address)."""
+        """Listen on ``port`` for every device (device name -> its address)."""
         loop = asyncio.get_running_loop()
-        self.port = port
-        for name, address in addresses.items():
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((address, port))
-            sock.listen(64)
-            sock.setblocking(False)
-            self.sockets[address] = sock
-            self.by_address[address] = self.lab.devices[name]
-            loop.add_reader(sock.fileno(), self._accept, sock)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+            sock.listen(4096)
+        except OSError:
+            sock.close()
+            raise
+        sock.setblocking(False)
+        self.listener = sock
+        self.port = sock.getsockname()[1]
+        self.by_address = {address: self.lab.devices[name] for name, address in addresses.items()}
+        loop.add_reader(sock.fileno(), self._accept, sock)
 
     def _accept(self, listener: socket.socket) -> None:
-        try:
-            conn, peer = listener.accept()
-        except (BlockingIOError, InterruptedError):
+        for _ in range(64):
+            try:
+                conn, peer = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            self._take(conn, peer)
+
+    def _take(self, conn: socket.socket, peer: tuple[str, int]) -> None:
+        dev = self.by_address.get(conn.getsockname()[0])
+        if not peer[0].startswith("127.") or dev is None:
+            self.refused += 1
+            conn.close()  # the lab answers loopback clients dialling a device address only
             return
-        if not peer[0].startswith("127."):
-            conn.close()  # the lab answers loopback clients only
-            return
-        dev = self.by_address[listener.getsockname()[0]]
         if dev.down or dev.ssh_mode == "unreachable":
             self.black_holes.append(conn)  # silent: the client times out
+            for old in self.black_holes[:-256]:
+                old.close()
             del self.black_holes[:-256]
             return
         conn.setblocking(False)
@@ -239,10 +258,11 @@ class SshService:
 
     def close(self) -> None:
         loop = asyncio.get_running_loop()
-        for sock in self.sockets.values():
+        if self.listener is not None:
             with contextlib.suppress(Exception):
-                loop.remove_reader(sock.fileno())
-            sock.close()
+                loop.remove_reader(self.listener.fileno())
+            self.listener.close()
+            self.listener = None
         for sock in self.black_holes:
             sock.close()
-        self.sockets.clear()
+        self.black_holes.clear()

@@ -11,9 +11,11 @@ Counters are functions of time: they grow at a steady, plausible rate per interf
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -97,10 +99,13 @@ class LabDevice:
     chassis_mac: bytes
     serial: str
     boot_time: float
-    ports: list[Port]
     entities: list[EntityRow]
-    config_text: str = ""
-    saved_config_text: str = ""
+    build_ports: Callable[[], list[Port]] = field(default=list, repr=False)
+    _ports: list[Port] | None = field(default=None, repr=False)
+    # running / saved configuration: generated on first use (a province has 15,900 devices)
+    _config: str | None = None
+    _saved: str | None = None
+    generate: Callable[[LabDevice], str] | None = field(default=None, repr=False)
     # run-time conditions (faults)
     down: bool = False
     snmp_mode: str = "ok"  # ok, timeout, garbled, wrong-credentials
@@ -120,9 +125,38 @@ class LabDevice:
     def platform(self) -> Platform:
         return self.device.platform
 
+    @property
+    def ports(self) -> list[Port]:
+        """Physical and logical interfaces (built on first use)."""
+        if self._ports is None:
+            self._ports = self.build_ports()
+        return self._ports
+
     @cached_property
     def port_by_name(self) -> dict[str, Port]:
         return {p.name: p for p in self.ports}
+
+    @property
+    def config_text(self) -> str:
+        """The running configuration (generated from the inventory on first use)."""
+        if self._config is None:
+            self._config = self.generate(self) if self.generate is not None else ""
+        return self._config
+
+    @property
+    def saved_config_text(self) -> str:
+        """The saved (startup) configuration: the generated one until someone saves."""
+        if self._saved is None:
+            self._saved = self.config_text
+        return self._saved
+
+    @saved_config_text.setter
+    def saved_config_text(self, text: str) -> None:
+        self._saved = text
+
+    @property
+    def config_generated(self) -> bool:
+        return self._config is not None
 
     @property
     def facts(self) -> ConfigFacts:
@@ -132,7 +166,9 @@ class LabDevice:
 
     def set_config(self, text: str) -> None:
         """Replace the running config; every derived view follows."""
-        self.config_text = text
+        if self._saved is None:
+            self._saved = self.config_text
+        self._config = text
         self._facts = None
 
     def uptime(self, now: float | None = None) -> float:
@@ -161,6 +197,9 @@ class Lab:
     links_up: dict[int, bool]  # id(link) -> up
     rogue_links: list[tuple[str, str, str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.time)
+    #: HA pair name -> devices holding its service address now (default: the first member;
+    #: the real database pair's faults move it, both members hold it in a split brain)
+    service_holders: dict[str, set[str]] = field(default_factory=dict)
 
     def device(self, name: str) -> LabDevice:
         try:
@@ -169,6 +208,14 @@ class Lab:
             raise KeyError(f"no device {name!r} in the lab") from None
 
     # -- link state -------------------------------------------------------------------------
+    def holds_service_address(self, device: str) -> str | None:
+        """The service address ``device`` holds now (of its HA pair), if any."""
+        for pair in self.inventory.ha_pairs:
+            if device in pair.members and pair.service_address is not None:
+                holders = self.service_holders.get(pair.name, {pair.members[0]})
+                return str(pair.service_address) if device in holders else None
+        return None
+
     def link_up(self, link: Link) -> bool:
         if not self.links_up.get(id(link), True):
             return False
@@ -368,6 +415,52 @@ def _logical_ports(device: Device) -> list[tuple[str, int]]:
     return [("lo", 24), *declared]
 
 
+def _ports(
+    d: Device,
+    index: int,
+    ident: Identity,
+    chassis_mac: bytes,
+    used: list[str],
+    link_of: dict[tuple[str, str], Link],
+    by_name: dict[str, Device],
+) -> list[Port]:
+    """A device's ports: every physical port of its cards (cabled per the links), then logical."""
+    base = (index + 1) << 8
+    oui = bytes(ident.oui)
+    ports: list[Port] = []
+    names = platforms.expand_ports(d, used)
+    for n, name in enumerate(names, start=1):
+        plink = link_of.get((d.name, name))
+        peer = peer_port = None
+        if plink is not None:
+            far = plink.b if plink.a.device == d.name else plink.a
+            peer, peer_port = far.device, far.interface
+        kind = (platforms.split_port(name) or (name, "", 0))[0]
+        speed = platforms.SPEEDS.get(kind, 1_000_000_000)
+        ports.append(
+            Port(
+                name,
+                n,
+                oui + (base + n).to_bytes(3, "big"),
+                speed,
+                6,
+                plink,
+                peer,
+                peer_port,
+                _utilisation(d, by_name.get(peer) if peer else None) if plink else 0.0,
+            )
+        )
+    seen = set(names)
+    for name, if_type in _logical_ports(d):
+        if name in seen:
+            continue
+        seen.add(name)
+        ports.append(
+            Port(name, len(ports) + 1, chassis_mac, 0 if if_type != 6 else 1_000_000_000, if_type)
+        )
+    return ports
+
+
 def build_lab(inventory: Inventory, now: float | None = None) -> Lab:
     """Every device of ``inventory`` in its clean state (configs generated lazily)."""
     from netops.lab.configs import generate_config
@@ -388,40 +481,11 @@ def build_lab(inventory: Inventory, now: float | None = None) -> Lab:
     by_name = inventory.device_by_name
     for index, d in enumerate(inventory.devices):
         ident = platforms.identity(d)
-        base = (index + 1) << 8
-        chassis_mac = bytes(ident.oui) + base.to_bytes(3, "big")
+        chassis_mac = bytes(ident.oui) + ((index + 1) << 8).to_bytes(3, "big")
         serial = f"{ident.serial_prefix}{_h(d.name, 'serial') % 10**12:012d}"[:20]
-        ports: list[Port] = []
-        names = platforms.expand_ports(d, used.get(d.name, []))
-        for n, name in enumerate(names, start=1):
-            plink = link_of.get((d.name, name))
-            peer = peer_port = None
-            if plink is not None:
-                far = plink.b if plink.a.device == d.name else plink.a
-                peer, peer_port = far.device, far.interface
-            kind = (platforms.split_port(name) or (name, "", 0))[0]
-            speed = platforms.SPEEDS.get(kind, 1_000_000_000)
-            ports.append(
-                Port(
-                    name,
-                    n,
-                    bytes(ident.oui) + (base + n).to_bytes(3, "big"),
-                    speed,
-                    6,
-                    plink,
-                    peer,
-                    peer_port,
-                    _utilisation(d, by_name.get(peer) if peer else None) if plink else 0.0,
-                )
-            )
-        for name, if_type in _logical_ports(d):
-            if name in {p.name for p in ports}:
-                continue
-            ports.append(
-                Port(
-                    name, len(ports) + 1, chassis_mac, 0 if if_type != 6 else 1_000_000_000, if_type
-                )
-            )
+        ports = functools.partial(
+            _ports, d, index, ident, chassis_mac, used.get(d.name, []), link_of, by_name
+        )
         uptime = 86400 * (20 + _h(d.name, "uptime") % 180) + _h(d.name) % 86400
         devices[d.name] = LabDevice(
             device=d,
@@ -430,39 +494,58 @@ def build_lab(inventory: Inventory, now: float | None = None) -> Lab:
             chassis_mac=chassis_mac,
             serial=serial,
             boot_time=now - uptime,
-            ports=ports,
             entities=_entities(d, ident, serial),
+            build_ports=ports,
         )
     lab = Lab(inventory, devices, {id(link): True for link in inventory.links}, started=now)
     for dev in devices.values():
-        text = generate_config(lab, dev)
-        dev.config_text = dev.saved_config_text = text
+        dev.generate = functools.partial(generate_config, lab)
     return lab
 
 
-def counters(lab: Lab, dev: LabDevice, port: Port, now: float | None = None) -> dict[str, int]:
-    """64-bit counters of a port at ``now``: steady rates since boot (0 on idle ports)."""
-    t = now or time.time()
-    up = dev.uptime(t)
+#: counter -> (base counter it derives from, divisor): packets from octets at a steady size
+_DERIVED = {
+    "in_ucast": ("in_octets", 700),
+    "out_ucast": ("out_octets", 700),
+    "in_mcast": ("in_octets", 90_000),
+    "out_mcast": ("out_octets", 90_000),
+    "in_bcast": ("in_octets", 400_000),
+    "out_bcast": ("out_octets", 400_000),
+    "out_errors": ("in_errors", 10),
+}
+
+
+def counter_rates(dev: LabDevice, port: Port) -> dict[str, tuple[float, float, int]]:
+    """Each counter of a port as ``(rate per second, since, divisor)``.
+
+    Its value at time ``t`` is ``int(rate * max(0, t - since)) // divisor``: steady rates
+    since boot (0 on idle ports), errors at the fault's rate since the fault.
+    """
     rate = port.speed / 8 * port.utilisation if port.link is not None else 0.0
-    in_octets = int(rate * up * (0.9 + (_h(dev.name, port.name) % 20) / 100))
-    out_octets = int(rate * up * (0.8 + (_h(port.name, dev.name) % 30) / 100))
-    errors = 0
-    if port.name in dev.error_rates:
-        errors = int(dev.error_rates[port.name] * max(0.0, t - dev.error_since.get(port.name, t)))
+    base = {
+        "in_octets": (rate * (0.9 + (_h(dev.name, port.name) % 20) / 100), dev.boot_time, 1),
+        "out_octets": (rate * (0.8 + (_h(port.name, dev.name) % 30) / 100), dev.boot_time, 1),
+        "in_errors": (
+            dev.error_rates.get(port.name, 0.0),
+            dev.error_since.get(port.name, dev.boot_time),
+            1,
+        ),
+        "in_discards": (0.0, dev.boot_time, 1),
+        "out_discards": (0.0, dev.boot_time, 1),
+    }
+    out = dict(base)
+    for key, (source, div) in _DERIVED.items():
+        r, since, _ = base[source]
+        out[key] = (r, since, div)
+    return out
+
+
+def counters(lab: Lab, dev: LabDevice, port: Port, now: float | None = None) -> dict[str, int]:
+    """64-bit counters of a port at ``now`` (see :func:`counter_rates`)."""
+    t = now or time.time()
     return {
-        "in_octets": in_octets,
-        "out_octets": out_octets,
-        "in_ucast": in_octets // 700,
-        "out_ucast": out_octets // 700,
-        "in_mcast": in_octets // 90_000,
-        "out_mcast": out_octets // 90_000,
-        "in_bcast": in_octets // 400_000,
-        "out_bcast": out_octets // 400_000,
-        "in_errors": errors,
-        "out_errors": errors // 10,
-        "in_discards": 0,
-        "out_discards": 0,
+        key: int(rate * max(0.0, t - since)) // div
+        for key, (rate, since, div) in counter_rates(dev, port).items()
     }
 
 

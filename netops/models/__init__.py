@@ -22,7 +22,7 @@ from netops.models.interfaces import Interface
 from netops.models.poll import FailureReason, PollResult
 from netops.models.routing import BgpPeer, Route, Vrf, VrrpGroup
 from netops.models.security import FirewallRule, HaState
-from netops.models.system import DeviceVersion, Entity, SystemInfo
+from netops.models.system import DeviceVersion, Entity, NtpStatus, SystemInfo
 from netops.models.topology import ArpEntry, LldpNeighbor
 
 #: Record kinds by the name profiles, the store and the API use for them.
@@ -45,6 +45,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "db_node": DbNodeStatus,
     "db_backup": DbBackup,
     "db_verify": DbBackupVerification,
+    "ntp": NtpStatus,
 }
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "HaState",
     "Interface",
     "LldpNeighbor",
+    "NtpStatus",
     "PollResult",
     "Record",
     "ReplicationLink",

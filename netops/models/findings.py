@@ -40,8 +40,6 @@ class Waiver(BaseModel):
 class Finding(BaseModel):
     """A check's verdict on one target."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     check_id: str
     verdict: Verdict
     severity: Severity
@@ -51,3 +49,33 @@ class Finding(BaseModel):
     evidence: tuple[Evidence, ...] = ()
     remediation: str | None = None
     waiver: Waiver | None = None
+    clause: str | None = Field(
+        None, description="等保 (GB/T 22239-2019) clause at the network's protection level"
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "example": {
+                "check_id": "IS-05",
+                "verdict": "FAIL",
+                "severity": "critical",
+                "target": "core-1",
+                "devices": ["core-1"],
+                "summary": "cross-VRF static route ZW_PUBLIC -> ZW_INTERNET",
+                "evidence": [
+                    {
+                        "kind": "config",
+                        "device": "core-1",
+                        "source": "ssh",
+                        "collected_at": "2026-11-21T08:00:00Z",
+                        "text": "ip route-static vpn-instance ZW_PUBLIC 0.0.0.0 0 vpn-instance ZW_INTERNET 10.128.16.1",
+                        "data": {"line": 212},
+                    }
+                ],
+                "remediation": "remove the route; reach other zones through the firewall",
+                "clause": "8.1.3.1 a",
+            }
+        },
+    )

@@ -56,3 +56,24 @@ class Entity(Record):
     model: str | None = None
     hardware_rev: str | None = None
     software_rev: str | None = None
+
+
+class NtpStatus(Record):
+    """Clock synchronisation as the device reports it (``display ntp-service status``, ``show ntp status``)."""
+
+    synchronized: bool
+    stratum: int | None = Field(None, description="16 = unsynchronised")
+    reference: str | None = Field(None, description="Reference clock / server address")
+    offset_ms: float | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "device": "core-1",
+                "synchronized": True,
+                "stratum": 3,
+                "reference": "10.250.1.20",
+                "offset_ms": 0.42,
+            }
+        }
+    )

@@ -29,3 +29,4 @@ class SshTarget:
     port: int = 22
     password: str | None = field(default=None, repr=False)
     key_file: str | None = None
+    enable_secret: str | None = field(default=None, repr=False)  # Cisco enable, when needed

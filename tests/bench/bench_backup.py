@@ -5,17 +5,21 @@ Run by hand (not part of the test suite):
     .venv/bin/python tests/bench/bench_backup.py [--devices 15000] [--lines 400] [--no-records]
 
 Synthetic VRP-style configs (~``--lines`` lines, with secrets to mask) stand in for SSH
-sessions; everything after the fetch is the production path: masking, blob hashing, git
-fast-import, one commit, ConfigBackupStatus + RunningConfig records in SQLite, poll results.
-Three runs: first (all new), unchanged (no commit), 1% changed. Prints a table.
+sessions; everything after the fetch is the production path: masking with keyed
+placeholders, blob hashing, git fast-import, one commit, ConfigBackupStatus +
+RunningConfig records in SQLite, poll results. Four runs a day apart: first (all new),
+unchanged (no commit), 1% changed, and 1% changed with a 12-hour retention (the first
+day's versions expire: shallow boundary + ``git gc --prune=now``). Prints a table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Address
 from pathlib import Path
 
@@ -77,7 +81,15 @@ def main() -> None:
         store = Store(f"sqlite:///{Path(tmp) / 'state.db'}")
         history = ConfigHistory(Path(tmp) / "configs.git")
         rows = []
-        for label, change in (("first (all new)", 0.0), ("unchanged", 0.0), ("1% changed", 0.01)):
+        key = os.urandom(32)
+        day0 = datetime.now(UTC) - timedelta(days=10)
+        runs = (
+            ("first (all new)", 0.0, None),
+            ("unchanged", 0.0, None),
+            ("1% changed", 0.01, None),
+            ("1% + retention", 0.01, timedelta(hours=12)),
+        )
+        for day, (label, change, retention) in enumerate(runs):
             for d in devices[: int(len(devices) * change)]:
                 generation[d.name] += 1
             t0 = time.perf_counter()
@@ -88,20 +100,29 @@ def main() -> None:
                 store=store,
                 concurrency=8,
                 store_config_records=not args.no_records,
+                mask_key=key,
+                now=day0 + timedelta(days=day),
+                retention=retention,
             )
             seconds = time.perf_counter() - t0
             peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             c = run.counts
-            rows.append((label, seconds, c["new"], c["changed"], len(run.events), peak_mib))
+            expired = run.expired.dropped if run.expired else 0
+            rows.append(
+                (label, seconds, c["new"], c["changed"], len(run.events), expired, peak_mib)
+            )
         size = sum(f.stat().st_size for f in (Path(tmp) / "configs.git").rglob("*") if f.is_file())
         store.close()
     avg = sum(len(_config(i, args.lines, 0)) for i in range(10)) / 10
     print(
         f"{args.devices} devices, ~{avg / 1024:.1f} KiB config each, records stored: {not args.no_records}"
     )
-    print(f"{'run':<18}{'seconds':>9}{'new':>7}{'changed':>9}{'events':>8}{'peak RSS MiB':>14}")
-    for label, seconds, new, changed, events, peak in rows:
-        print(f"{label:<18}{seconds:>9.1f}{new:>7}{changed:>9}{events:>8}{peak:>14.0f}")
+    print(
+        f"{'run':<18}{'seconds':>9}{'new':>7}{'changed':>9}{'events':>8}{'expired':>9}"
+        f"{'peak RSS MiB':>14}"
+    )
+    for label, seconds, new, changed, events, expired, peak in rows:
+        print(f"{label:<18}{seconds:>9.1f}{new:>7}{changed:>9}{events:>8}{expired:>9}{peak:>14.0f}")
     print(f"history size on disk: {size / 2**20:.1f} MiB")
 
 

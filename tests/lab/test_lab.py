@@ -8,6 +8,7 @@ leaves no process behind.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from tests.conftest import REFERENCE, require
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     endpoints = tmp_path_factory.mktemp("lab") / "endpoints.json"
-    status = control.up(REFERENCE, endpoints, snmp_version="3")
+    status = control.up(REFERENCE, endpoints, snmp_version="3", db="off")
     try:
         data = json.loads(endpoints.read_text())
         yield {"endpoints": endpoints, "status": status, "ep": data}
@@ -218,8 +219,16 @@ def test_config_commands_change_the_running_config(lab: dict[str, Any]) -> None:
         conn.send_config_set(["interface GigabitEthernet0/0/9", "description provisioned-by-test"])
         config = conn.send_command("display current-configuration")
         block = config.split("interface GigabitEthernet0/0/9\n", 1)[1].split("#", 1)[0]
-        assert " description provisioned-by-test" in block
-        conn.send_config_set(["interface GigabitEthernet0/0/9", "undo description"])
+        # VRP prints the description first, before the unused port's shutdown
+        assert block.splitlines() == [" description provisioned-by-test", " shutdown"]
+        # undo typed line by line (netmiko's send_config_set waits 2 s per mode check on VRP)
+        for line, prompt in (
+            ("system-view", r"\]"),
+            ("interface GigabitEthernet0/0/9", r"GigabitEthernet0/0/9\]"),
+            ("undo description", r"\]"),
+            ("return", r">"),
+        ):
+            conn.send_command(line, expect_string=prompt)
         assert "provisioned-by-test" not in conn.send_command("display current-configuration")
     finally:
         conn.disconnect()
@@ -323,7 +332,7 @@ def test_config_faults_show_in_config_and_cli(lab: dict[str, Any]) -> None:
     conn = _ssh(lab, "core-2", "huawei")
     try:
         verbose = conn.send_command("display ip vpn-instance verbose ZW_PUBLIC")
-        assert "Import VPN Targets :  65000:10 65000:90" in verbose
+        assert "  Import VPN Targets : 65000:10 65000:90" in verbose
         config = conn.send_command("display current-configuration")
         assert (
             "ip route-static vpn-instance ZW_PUBLIC 0.0.0.0 0.0.0.0 vpn-instance ZW_INTERNET"
@@ -373,7 +382,7 @@ def test_scenario_isolation_breach(lab: dict[str, Any]) -> None:
 
 def test_lab_down_leaves_no_process(tmp_path: Path) -> None:
     small = tmp_path / "ep.json"
-    status = control.up(REFERENCE, small)
+    status = control.up(REFERENCE, small, db="off")
     pid = status["pid"]
     assert Path(f"/proc/{pid}").exists()
     control.down(small)
@@ -382,3 +391,212 @@ def test_lab_down_leaves_no_process(tmp_path: Path) -> None:
     )
     assert not alive
     assert not (tmp_path / "ep.json.lab.json").exists()
+
+
+def test_database_faults_without_a_real_pair(lab: dict[str, Any]) -> None:
+    """--db off: the faults are recorded, say so, and split brain still moves the service address."""
+    ep = lab["endpoints"]
+    assert lab["status"]["databases"] == "off (--db off)"
+    assert "postgres" not in lab["ep"]["dc-db-1"]
+
+    def vip_on(device: str) -> bool:
+        conn = _ssh(lab, device, "linux")
+        try:
+            addrs = json.loads(conn.send_command("ip -j addr show"))
+        finally:
+            conn.disconnect()
+        eth1 = next(a for a in addrs if a["ifname"] == "eth1")
+        return "10.1.8.10" in {i["local"] for i in eth1["addr_info"]}
+
+    assert vip_on("dc-db-1") and not vip_on("dc-db-2")
+    fault = control.request(ep, {"op": "fault-add", "kind": "db-split-brain"})["faults"][0]
+    try:
+        assert fault["device"] == "dc-db-2" and "no real database pair" in fault["detail"]
+        assert vip_on("dc-db-1") and vip_on("dc-db-2")
+    finally:
+        control.request(ep, {"op": "fault-clear", "id": fault["id"]})
+    assert not vip_on("dc-db-2")
+
+
+def _snmpget(lab: dict[str, Any], device: str, community: str, oid: str) -> str:
+    require("snmpget")
+    e = lab["ep"][device]["snmp"]
+    out = subprocess.run(
+        [
+            "snmpget",
+            "-v2c",
+            "-c",
+            community,
+            "-Oqv",
+            "-t",
+            "1",
+            "-r",
+            "0",
+            f"{e['host']}:{e['port']}",
+            oid,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    return out.stdout.strip() if out.returncode == 0 else f"error: {out.stderr.strip()}"
+
+
+def test_community_public_drift_makes_the_agent_answer_public(lab: dict[str, Any]) -> None:
+    ep = lab["endpoints"]
+    device = "acc-jiefang-03"
+    assert "Timeout" in _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0")
+    fault = control.request(ep, {"op": "fault-add", "kind": "community-public", "device": device})[
+        "faults"
+    ][0]
+    try:
+        assert _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0") == f'"{device}"'
+        assert "Timeout" in _snmpget(lab, "acc-jiefang-04", "public", "1.3.6.1.2.1.1.5.0")
+    finally:
+        control.request(ep, {"op": "fault-clear", "id": fault["id"]})
+    assert "Timeout" in _snmpget(lab, device, "public", "1.3.6.1.2.1.1.5.0")
+    assert _snmpget(lab, device, "netops-lab", "1.3.6.1.2.1.1.5.0") == f'"{device}"'
+
+
+def test_full_bulkwalk_returns_every_oid_of_the_view_in_order(
+    lab: dict[str, Any], reference: Inventory
+) -> None:
+    """snmpbulkwalk of .1 gets exactly the view (lexicographic, no gap, no duplicate).
+
+    A bare ``snmpbulkwalk HOST`` walks mib-2 (1.3.6.1.2.1) only, and multi-line strings
+    (sysDescr) print on several lines: that is why a line count of such a walk is lower
+    than the view's size.
+    """
+    from netops.lab import mib
+    from netops.lab.state import build_lab
+    from netops.lab.view import LabView
+
+    fresh = build_lab(reference)  # the clean lab is deterministic: same OIDs as the running one
+    view = LabView(mib.build_view(fresh, fresh.devices["core-1"]))
+    expected = [".".join(map(str, o)) for o in view.oids]
+    lines = _walk(lab, "core-1", ".1", v2c=True)
+    walked = [line.split(" ", 1)[0].lstrip(".") for line in lines if line.startswith(".")]
+    assert walked[-1] == walked[-2]  # net-snmp prints the endOfMibView marker on the last OID
+    assert walked[:-1] == expected
+    mib2 = _walk(lab, "core-1", "1.3.6.1.2.1", v2c=True)
+    assert len([x for x in mib2 if x.startswith(".")]) == sum(
+        1 for o in expected if o.startswith("1.3.6.1.2.1.")
+    )
+
+
+def test_vrp_and_usg_formats_as_the_real_platforms_print_them(
+    lab: dict[str, Any], reference: Inventory
+) -> None:
+    """Layouts checked against vendor samples; the collectors' own parsers read them."""
+    from netops.collectors.parsers.firewall import huawei_hrp_state
+    from netops.collectors.parsers.vrf import huawei_vpn_instance_verbose
+
+    conn = _ssh(lab, "core-1", "huawei")
+    try:
+        verbose = conn.send_command("display ip vpn-instance verbose")
+    finally:
+        conn.disconnect()
+    lines = verbose.splitlines()
+    reference_vrfs = reference.vrfs_on("core-1")
+    assert lines[0] == f" Total VPN-Instances configured : {len(reference_vrfs)}"
+    assert "  Vrf Status : UP" in lines and "  Label policy: label per route" in lines
+    vrfs = {v["name"]: v for v in huawei_vpn_instance_verbose(verbose)}
+    assert vrfs["ZW_PUBLIC"]["rd"] == "65000:10"
+    assert "65000:10" in vrfs["ZW_PUBLIC"]["import_targets"]
+    assert all(v["interfaces"] for v in vrfs.values())
+    conn = _ssh(lab, "edge-fw-1", "huawei")
+    try:
+        policy = conn.send_command("display security-policy rule all")
+        hrp = conn.send_command("display hrp state")
+    finally:
+        conn.disconnect()
+    rows = policy.splitlines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+08:00", rows[0])
+    assert rows[1].startswith("Total:") and rows[2].startswith("RULE ID  RULE NAME")
+    assert rows[-2].split() == ["0", "default", "enable", "deny", "0"]
+    assert huawei_hrp_state(hrp)[0]["role"] == "active"
+
+
+DIAGNOSTICS = [
+    (
+        "agg-jiefang",
+        "huawei",
+        [
+            "display device",
+            "display cpu-usage",
+            "display memory-usage",
+            "display temperature all",
+            "display alarm active",
+            "display ip interface brief",
+            "display ip routing-table statistics",
+            "display logbuffer",
+            "display trapbuffer",
+            "display clock",
+        ],
+        {"display device"},
+    ),
+    (
+        "acc-jiefang-02",
+        "hp_comware",
+        [
+            "display clock",
+            "display device",
+            "display cpu-usage",
+            "display memory",
+            "display environment",
+            "display ip interface brief",
+            "display logbuffer",
+            "display trapbuffer",
+        ],
+        {"display clock"},
+    ),
+    (
+        "edge-br-1",
+        "cisco_ios",
+        [
+            "show clock",
+            "show processes cpu sorted",
+            "show memory statistics",
+            "show environment all",
+            "show inventory",
+            "show interfaces",
+            "show lldp neighbors",
+            "show logging",
+        ],
+        {
+            "show clock",
+            "show processes cpu sorted",
+            "show inventory",
+            "show interfaces",
+            "show lldp neighbors",
+            "show logging",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("device", "device_type", "commands", "templated"), DIAGNOSTICS)
+def test_on_call_diagnostics_commands(
+    lab: dict[str, Any],
+    reference: Inventory,
+    device: str,
+    device_type: str,
+    commands: list[str],
+    templated: set[str],
+) -> None:
+    """What a collect-diagnostics playbook sends: every command answers, templates parse."""
+    ntc = {"huawei": "huawei_vrp"}.get(device_type, device_type)
+    conn = _ssh(lab, device, device_type)
+    try:
+        for command in commands:
+            out = conn.send_command(command)
+            assert out.strip(), command
+            assert "Unrecognized command" not in out and "Invalid input" not in out, command
+            if command in templated:
+                rows = _parse(ntc, command, out)
+                assert rows, f"{command} parsed to nothing"
+                if command == "show lldp neighbors":
+                    expected = {reference.peer(link, device) for link in reference.links_of(device)}
+                    assert {r["neighbor_name"] for r in rows} == expected
+    finally:
+        conn.disconnect()

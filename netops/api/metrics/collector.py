@@ -25,6 +25,7 @@ from netops.api.metrics import records as records_metrics
 from netops.api.metrics import redundancy as redundancy_metrics
 from netops.backups import metrics as backups_metrics
 from netops.collectors import metrics as collection_metrics
+from netops.compliance import metrics as compliance_metrics
 from netops.dbha import metrics as dbha_metrics
 from netops.inventory import Inventory
 from netops.scheduler import metrics as scheduler_metrics
@@ -40,6 +41,7 @@ Families = Callable[[Store, Inventory], Iterable[Metric]]
 #: Every subsystem's metric families, in the order they are scraped (one line each).
 SOURCES: dict[str, Families] = {
     "backups": backups_metrics.families,
+    "compliance": compliance_metrics.families,
     "dbha": dbha_metrics.families,
     "inventory": inventory_metrics.families,
     "records": records_metrics.families,

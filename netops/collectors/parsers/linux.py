@@ -17,12 +17,18 @@ def _load(text: str) -> list[dict[str, Any]]:
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
 
+_NO_MAC = ("loopback", "none", "ipip", "sit", "gre")
+
+
 def ip_addresses(text: str) -> list[dict[str, Any]]:
     """``ip -j address show``: interfaces with state, MTU, MAC and IPv4/IPv6 addresses."""
     records = []
     for link in _load(text):
         state = str(link.get("operstate", "UNKNOWN")).lower()
         flags = link.get("flags", [])
+        address = link.get("address")
+        if link.get("link_type") in _NO_MAC or address == "00:00:00:00:00:00":
+            address = None
         records.append(
             {
                 "name": link.get("ifname"),
@@ -30,7 +36,7 @@ def ip_addresses(text: str) -> list[dict[str, Any]]:
                 "admin_status": "up" if "UP" in flags else "down",
                 "oper_status": state if state in ("up", "down", "dormant") else "unknown",
                 "mtu": link.get("mtu"),
-                "mac": link.get("address") if link.get("link_type") == "ether" else None,
+                "mac": address,
                 "addresses": [
                     f"{a['local']}/{a['prefixlen']}"
                     for a in link.get("addr_info", [])
@@ -41,8 +47,15 @@ def ip_addresses(text: str) -> list[dict[str, Any]]:
     return records
 
 
+#: iproute2 route protocols -> record protocols. ``boot`` (``ip route add``, ifupdown) is
+#: not printed at all: a route without one was configured by hand, i.e. static.
+_PROTOCOLS = {None: "static", "boot": "static", "static": "static", "kernel": "direct"}
+
+
 def ip_routes(text: str) -> list[dict[str, Any]]:
-    """``ip -j route show table all`` minus local/broadcast entries; table ``main`` = global."""
+    """``ip -j route show table all`` minus local/broadcast/multicast entries and the IPv6
+    link-local ``fe80::/64`` every interface has; table ``main`` = global, another table
+    is reported as the VRF of that name (or number)."""
     records = []
     for route in _load(text):
         table = str(route.get("table", "main"))
@@ -50,6 +63,8 @@ def ip_routes(text: str) -> list[dict[str, Any]]:
         if table == "local" or kind in ("local", "broadcast", "multicast"):
             continue
         dst = route.get("dst", "")
+        if str(dst).startswith("fe80:"):
+            continue
         if dst == "default":
             dst = "0.0.0.0/0" if "." in str(route.get("gateway", "0.0.0.0")) else "::/0"
         elif "/" not in dst:
@@ -60,7 +75,7 @@ def ip_routes(text: str) -> list[dict[str, Any]]:
                 "prefix": dst,
                 "next_hop": route.get("gateway"),
                 "interface": route.get("dev"),
-                "protocol": str(route.get("protocol", "unknown")),
+                "protocol": _PROTOCOLS.get(route.get("protocol"), str(route.get("protocol"))),
                 "metric": route.get("metric"),
             }
         )
@@ -79,7 +94,7 @@ def ip_neighbors(text: str) -> list[dict[str, Any]]:
                 "ip": entry.get("dst"),
                 "mac": entry.get("lladdr"),
                 "interface": entry.get("dev"),
-                "entry_type": "static" if "PERMANENT" in states else "dynamic",
+                "entry_type": "static" if {"PERMANENT", "NOARP"} & set(states) else "dynamic",
             }
         )
     return records

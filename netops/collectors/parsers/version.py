@@ -6,11 +6,20 @@ import re
 from typing import Any
 
 _CMW = re.compile(r"Comware Software,\s*Version\s+([^,\s]+)(?:,\s*(Release\s+\S+))?", re.I)
-_CMW_UPTIME = re.compile(r"^(?P<vendor>\S+)\s+(?P<model>\S+)\s+uptime is\s+(?P<uptime>.+)$", re.M)
+_CMW_UPTIME = re.compile(
+    r"^(?P<vendor>H3C|HPE?|New H3C|Hewlett Packard Enterprise)\s+(?P<model>.+?)\s+uptime is\s+"
+    r"(?P<uptime>.+)$",
+    re.M,
+)
 
 
 def comware_version(text: str) -> list[dict[str, Any]]:
-    """``display version`` (H3C / HPE Comware 5 and 7)."""
+    """``display version`` (H3C / HPE Comware 5 and 7).
+
+    The line ``H3C S6520-48S-EI uptime is 0 weeks, ...`` gives vendor, model and uptime;
+    Comware 5 names the box at length (``HP A5800-24G-SFP Switch with 1 Interface Slot``):
+    the model is its first word. The per-slot ``Uptime is`` lines are not the device's.
+    """
     match = _CMW.search(text)
     if match is None:
         return []
@@ -20,7 +29,7 @@ def comware_version(text: str) -> list[dict[str, Any]]:
             "vendor": up.group("vendor") if up else "H3C",
             "os": "Comware",
             "version": match.group(1) + (f" {match.group(2)}" if match.group(2) else ""),
-            "model": up.group("model") if up else None,
+            "model": up.group("model").split()[0] if up else None,
             "uptime": up.group("uptime").strip() if up else None,
         }
     ]

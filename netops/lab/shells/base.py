@@ -9,6 +9,7 @@ until paging is disabled for the session, as on the real devices.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -175,18 +176,24 @@ def _token_offset(line: str, index: int) -> int:
 
 
 def _apply_pipe(text: str, pipe: str) -> str:
+    """``| include/exclude/begin REGEX``: a regular expression, as on VRP, Comware and IOS
+    (``show running-config | include ^ip route``)."""
     words = pipe.split(None, 1)
     if len(words) < 2:
         return text
     op, arg = words[0].lower(), words[1]
+    try:
+        pattern = re.compile(arg)
+    except re.error:
+        pattern = re.compile(re.escape(arg))
     lines = text.split("\n")
     if "include".startswith(op) or op == "i":
-        return "\n".join(line for line in lines if arg in line)
+        return "\n".join(line for line in lines if pattern.search(line))
     if "exclude".startswith(op) or op == "e":
-        return "\n".join(line for line in lines if arg not in line)
+        return "\n".join(line for line in lines if not pattern.search(line))
     if "begin".startswith(op) or op == "b":
         for i, line in enumerate(lines):
-            if arg in line:
+            if pattern.search(line):
                 return "\n".join(lines[i:])
         return ""
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import uptime_text
 from netops.lab.shells.huawei import HuaweiShell
 from netops.lab.state import mac_text, route_rows
@@ -63,6 +64,7 @@ class ComwareShell(HuaweiShell):
         a("display current-configuration", self.current)
         a("display saved-configuration", self.saved)
         a("display lldp neighbor-information list", self.lldp_list)
+        a("display lldp neighbor-information verbose", self.lldp_verbose)
         a("display ip vpn-instance", self.vpn)
         a("display ip vpn-instance instance-name", self.vpn_instance, 1)
         a("display ip routing-table", self.routing)
@@ -74,6 +76,7 @@ class ComwareShell(HuaweiShell):
         a("save", self.save)
         a("quit", self.quit)
         a("return", self.ret)
+        diagnostics.REGISTER[self.dialect](self)
 
     def banner(self) -> str:
         return (
@@ -171,6 +174,45 @@ class ComwareShell(HuaweiShell):
             )
         return "\n".join(out)
 
+    def lldp_verbose(self, _: list[str]) -> str:
+        """``display lldp neighbor-information verbose`` in Comware 7's layout."""
+        out: list[str] = []
+        for r in self.lab.lldp_rows(self.dev):
+            port = self.dev.port_by_name.get(r.local_port)
+            index = port.if_index if port is not None else 0
+            caps = ", ".join(c.strip().capitalize() for c in r.capabilities.split(","))
+            out += [
+                f"LLDP neighbor-information of port {index}[{r.local_port}]:",
+                "LLDP agent nearest-bridge:",
+                " LLDP neighbor index : 1",
+                " Update time         : 0 days, 2 hours, 10 minutes, 3 seconds",
+                " Chassis type        : MAC address",
+                f" Chassis ID          : {mac_text(r.chassis_mac, 'huawei')}",
+                " Port ID type        : Interface name",
+                f" Port ID             : {r.port_id}",
+                " Time to live        : 121",
+                f" Port description    : {r.port_descr}",
+                f" System name         : {r.sys_name}",
+                f" System description  : {r.sys_descr}",
+                f" System capabilities supported : {caps}",
+                f" System capabilities enabled   : {caps}",
+                " Management address type           : IPv4",
+                f" Management address                : {r.mgmt_address}",
+                " Management address interface type : IfIndex",
+                " Management address interface ID   : Unknown",
+                " Management address OID            : 0",
+                " Port VLAN ID(PVID)  : 1",
+                " Link aggregation supported : Yes",
+                " Link aggregation enabled   : No",
+                " Aggregation port ID        : 0",
+                " Auto-negotiation supported : Yes",
+                " Auto-negotiation enabled   : Yes",
+                " OperMau                    : Speed(1000)/Duplex(Full)",
+                " Maximum frame size         : 9216",
+                "",
+            ]
+        return "\n".join(out).rstrip("\n")
+
     def vpn(self, args: list[str]) -> str:
         vrfs = self.dev.facts.vrfs
         out = [
@@ -218,13 +260,18 @@ class ComwareShell(HuaweiShell):
             )
         return "\n".join(out)
 
-    def arp(self, _: list[str]) -> str:
+    def arp(self, args: list[str]) -> str:
+        """``display arp`` lists every entry, VPN instances' included (as Comware 7 does);
+        ``display arp vpn-instance X`` only X's."""
+        vrf = args[1] if args[:1] == ["vpn-instance"] and len(args) > 1 else None
+        if vrf is not None and vrf not in self.dev.facts.vrfs:
+            return f"The VPN instance {vrf} does not exist."
         out = [
             "  Type: S-Static   D-Dynamic   O-Openflow   R-Rule   M-Multiport  I-Invalid",
             "IP address      MAC address    VLAN/VSI name Interface                Aging Type",
         ]
         for r in self.lab.arp_rows(self.dev):
-            if r.kind == "interface":
+            if r.kind == "interface" or (vrf is not None and r.vrf != vrf):
                 continue
             vlan = (
                 r.interface.replace("Vlan-interface", "")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from ipaddress import IPv4Interface, IPv4Network
 
 from netops.inventory import HaKind, Platform
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import Shell, now_text, uptime_text
 from netops.lab.state import mac_text, route_rows
 
@@ -113,6 +116,7 @@ class HuaweiShell(Shell):
             a("display security-policy rule all", self.policy_all)
             a("display security-policy rule name", self.policy_rule, 1)
             a("display hrp state", self.hrp_state)
+        diagnostics.REGISTER[self.dialect](self)
 
     # -- prompt and errors --------------------------------------------------------------------
     def hrp_prefix(self) -> str:
@@ -306,11 +310,12 @@ class HuaweiShell(Shell):
         return "\n".join(out)
 
     def vpn_verbose(self, args: list[str]) -> str:
+        """``display ip vpn-instance verbose [NAME]`` as VRP V200R0xx (S series) prints it."""
         vrfs = self.dev.facts.vrfs
         wanted = [a for a in args if a != "verbose"]
         ifaces = self._vrf_interfaces()
         out = [
-            f" Total VPN-Instances configured      : {len(vrfs)}",
+            f" Total VPN-Instances configured : {len(vrfs)}",
             f" Total IPv4 VPN-Instances configured : {len(vrfs)}",
             " Total IPv6 VPN-Instances configured : 0",
             "",
@@ -319,17 +324,23 @@ class HuaweiShell(Shell):
             if wanted and name not in wanted:
                 continue
             out += [f" VPN-Instance Name and ID : {name}, {n}"]
-            if ifaces.get(name):
-                out.append(f"  Interfaces : {', '.join(ifaces[name])}")
+            if v.get("description"):
+                out.append(f"  Description : {v['description']}")
+            names = ifaces.get(name) or []
+            for i in range(0, len(names), 3):  # three a line, continued under the first
+                chunk = ", ".join(names[i : i + 3]) + ("," if i + 3 < len(names) else "")
+                out.append(("  Interfaces : " if i == 0 else " " * 15) + chunk)
             out += [
                 " Address family ipv4",
-                "  Create date : 2024/03/01 10:12:33 UTC+08:00",
+                "  Create date : 2024/03/01 10:12:33",
                 "  Up time : " + _updays(self.dev.uptime()),
+                "  Vrf Status : UP",
                 f"  Route Distinguisher : {v.get('rd') or ''}",
-                "  Export VPN Targets :  " + " ".join(v.get("export") or []),
-                "  Import VPN Targets :  " + " ".join(v.get("import") or []),
-                "  Label Policy : label per route",
-                "  Log Interval : 5",
+                "  Export VPN Targets : " + " ".join(v.get("export") or []),
+                "  Import VPN Targets : " + " ".join(v.get("import") or []),
+                "  Label policy: label per route",
+                "  The diffserv-mode Information is : uniform",
+                "  The ttl-mode Information is : pipe",
                 "",
             ]
         return "\n".join(out).rstrip("\n")
@@ -406,8 +417,8 @@ class HuaweiShell(Shell):
                 out.append(
                     f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<16}{20:<10}D-0         {r.interface:<12}{r.vrf or ''}".rstrip()
                 )
-                vlan = r.interface[6:] if r.interface.startswith("Vlanif") else "-"
-                out.append(f"                                          {vlan}/-")
+                if r.interface.startswith("Vlanif"):  # real VRP: only entries learnt in a VLAN
+                    out.append(f"                                          {r.interface[6:]}/-")
         out += [
             "------------------------------------------------------------------------------",
             f"Total:{len(rows):<10}Dynamic:{dyn:<8}Static:0     Interface:{len(rows) - dyn}",
@@ -510,6 +521,7 @@ class HuaweiShell(Shell):
         return "active" if me == 0 else "standby"
 
     def hrp_state(self, _: list[str]) -> str:
+        """``display hrp state`` (USG6000E: a time stamp line first, as on every display)."""
         role = self.hrp_role()
         if role is None:
             return "Info: HRP is not enabled."
@@ -517,6 +529,7 @@ class HuaweiShell(Shell):
         other = self.lab.devices[next(m for m in pair.members if m != self.dev.name)]
         peer = "unknown" if other.down else ("standby" if role == "active" else "active")
         return (
+            _stamp() + "\n"
             f" Role: {role}, peer: {peer}\n"
             " Running priority: 45000, peer: " + ("0" if other.down else "45000") + "\n"
             " Backup channel usage: 0.00%\n"
@@ -527,20 +540,22 @@ class HuaweiShell(Shell):
         )
 
     def policy_all(self, _: list[str]) -> str:
+        """``display security-policy rule all``: columns padded, default rule last, no indent."""
         rules = self.dev.facts.security_rules
+        rule_line = "-" * 79
         out = [
-            f" Total:{len(rules) + 1}",
-            " RULE ID  RULE NAME                         STATE      ACTION       HITS",
-            " -------------------------------------------------------------------------------",
+            _stamp(),
+            f"Total:{len(rules) + 1} ",
+            f"{'RULE ID':<9}{'RULE NAME':<34}{'STATE':<11}{'ACTION':<13}{'HITS':<12}",
+            rule_line + " ",
         ]
         for n, r in enumerate(rules, start=1):
             state = "enable" if r["enabled"] else "disable"
-            hits = (hash((self.dev.name, r["name"])) & 0xFFFF) if r["action"] == "permit" else 0
-            out.append(f" {n:<9}{r['name']:<34}{state:<11}{r['action']:<13}{hits}")
-        out.append(f" {0:<9}{'default':<34}{'enable':<11}{'deny':<13}0")
-        out.append(
-            " -------------------------------------------------------------------------------"
-        )
+            action = r["action"] or "-"
+            hits = _hits(self.dev.name, r["name"]) if action == "permit" else 0
+            out.append(f"{n:<9}{r['name']:<34}{state:<11}{action:<13}{hits:<12}")
+        out.append(f"{0:<9}{'default':<34}{'enable':<11}{'deny':<13}{0:<12}")
+        out.append(rule_line)
         return "\n".join(out)
 
     def policy_rule(self, args: list[str]) -> str:
@@ -561,6 +576,20 @@ def _r(prefix: str, nh: str, iface: str):
 
 def _short(name: str) -> str:
     return name.replace("XGigabitEthernet", "XGE").replace("GigabitEthernet", "GE")
+
+
+def _stamp() -> str:
+    """The time stamp line USG6000E prints before a display command's output."""
+    now = time.time()
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        + f".{int(now * 1000) % 1000:03d} +08:00"
+    )
+
+
+def _hits(device: str, rule: str) -> int:
+    """A stable hit count for a permit rule (the same in every lab run)."""
+    return int.from_bytes(hashlib.blake2b(f"{device}/{rule}".encode(), digest_size=2).digest())
 
 
 def _updays(seconds: float) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from netops.lab import configedit
+from netops.lab.shells import diagnostics
 from netops.lab.shells.base import Shell, uptime_text
 from netops.lab.state import mac_text, route_rows
 
@@ -71,16 +72,18 @@ class IosShell(Shell):
         a("show ip interface brief", self.ip_int_brief)
         a("show ip route", self.ip_route)
         a("show ip arp", self.ip_arp)
-        a("show vrf", lambda _: "")
-        a("show vrf detail", lambda _: "")
+        a("show vrf", self.vrf_brief)
+        a("show vrf detail", self.vrf_detail)
         a("terminal length", self.term_length, 1)
         a("terminal width", lambda _: "", 1)
         a("configure terminal", self.configure)
         a("write memory", self.write)
         a("copy running-config startup-config", self.write)
         a("exit", self.exit)
+        a("exit-address-family", self.exit)
         a("end", self.end)
         a("enable", lambda _: "")
+        diagnostics.REGISTER[self.dialect](self)
 
     def prompt(self) -> str:
         name = self.dev.facts.hostname or self.dev.name
@@ -246,9 +249,69 @@ class IosShell(Shell):
                 out.append(f"{code}        {r.prefix} is directly connected, {r.interface}")
         return "\n".join(out)
 
-    def ip_arp(self, _: list[str]) -> str:
+    def _vrf_interfaces(self, name: str) -> list[str]:
+        return [n for n, i in self.dev.facts.interfaces.items() if i.get("vrf") == name]
+
+    def vrf_brief(self, _: list[str]) -> str:
+        out = ["  Name                             Default RD            Protocols   Interfaces"]
+        for name, v in self.dev.facts.vrfs.items():
+            ifaces = [_short(i) for i in self._vrf_interfaces(name)]
+            out.append(
+                f"  {name:<33}{v.get('rd') or '<not set>':<22}ipv4        {ifaces[0] if ifaces else ''}"
+            )
+            out += [f"{'':<72}{i}" for i in ifaces[1:]]
+        return "\n".join(out) if self.dev.facts.vrfs else ""
+
+    def vrf_detail(self, _: list[str]) -> str:
+        """``show vrf detail`` as IOS-XE prints it for ``vrf definition`` VRFs."""
+        out: list[str] = []
+        for n, (name, v) in enumerate(self.dev.facts.vrfs.items(), start=1):
+            ifaces = [_short(i) for i in self._vrf_interfaces(name)]
+            out.append(
+                f"VRF {name} (VRF Id = {n}); default RD {v.get('rd') or '<not set>'}; "
+                "default VPNID <not set>"
+            )
+            if v.get("description"):
+                out.append(f"  Description: {v['description']}")
+            out += ["  New CLI format, supports multiple address-families", "  Flags: 0x180C"]
+            if ifaces:
+                out.append("  Interfaces:")
+                out += [
+                    "    " + "".join(f"{i:<25}" for i in ifaces[k : k + 3]).rstrip()
+                    for k in range(0, len(ifaces), 3)
+                ]
+            else:
+                out.append("  No interfaces")
+            out += [f"Address family ipv4 unicast (Table ID = 0x{n:X}):", "  Flags: 0x0"]
+            for label, key in (("Export", "export"), ("Import", "import")):
+                targets = v.get(key) or []
+                if targets:
+                    out.append(f"  {label} VPN route-target communities")
+                    out += [f"    RT:{t}" for t in targets]
+                else:
+                    out.append(f"  No {label} VPN route-target communities")
+            out += [
+                "  No import route-map",
+                "  No global export route-map",
+                "  No export route-map",
+                "  VRF label distribution protocol: not configured",
+                "  VRF label allocation mode: per-prefix",
+                "Address family ipv6 unicast not active",
+                "Address family ipv4 multicast not active",
+                "Address family ipv6 multicast not active",
+                "",
+            ]
+        return "\n".join(out).rstrip("\n")
+
+    def ip_arp(self, args: list[str]) -> str:
+        """``show ip arp`` is the global table; ``show ip arp vrf X`` is X's."""
+        vrf = args[1] if args[:1] == ["vrf"] and len(args) > 1 else None
+        if vrf is not None and vrf not in self.dev.facts.vrfs:
+            return f"% IP routing table {vrf} does not exist"
         out = ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"]
         for r in self.lab.arp_rows(self.dev):
+            if r.vrf != vrf:
+                continue
             age = "-" if r.kind == "interface" else "12"
             out.append(
                 f"Internet  {r.ip:<17}{age:>9}   {mac_text(r.mac, 'cisco'):<16}ARPA   {r.interface}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from ipaddress import IPv4Interface
 
 from netops.lab.shells.base import Shell
-from netops.lab.state import mac_text, route_rows
+from netops.lab.state import mac_text, route_rows, services_addresses
 
 
 class LinuxShell(Shell):
@@ -31,6 +32,13 @@ class LinuxShell(Shell):
     def prompt(self) -> str:
         return f"[{self.username}@{self.dev.name} ~]$ "
 
+    def handle(self, line: str) -> str:
+        """``a && b`` and ``a; b`` run one after the other (no failure semantics needed)."""
+        parts = [p.strip() for p in re.split(r"&&|;", line)]
+        if len(parts) == 1:
+            return super().handle(line)
+        return "\n".join(out for out in (super().handle(p) for p in parts if p) if out)
+
     def banner(self) -> str:
         return "Last login: Fri Mar  1 10:12:33 2024 from 10.250.1.5\n"
 
@@ -45,6 +53,8 @@ class LinuxShell(Shell):
     def uname(self, args: list[str]) -> str:
         if "-a" in args:
             return self.dev.ident.sys_descr + " GNU/Linux"
+        if "-r" in args:
+            return self.dev.ident.version
         return "Linux"
 
     def uptime_cmd(self, _: list[str]) -> str:
@@ -53,7 +63,17 @@ class LinuxShell(Shell):
         return f" 10:12:33 up {days} days,  3:05,  1 user,  load average: {load:.2f}, {load:.2f}, {load:.2f}"
 
     def cat(self, args: list[str]) -> str:
-        path = args[0]
+        return "\n".join(self._file(path) for path in args if not path.startswith("-"))
+
+    def _file(self, path: str) -> str:
+        files = {
+            "/etc/hosts": self._hosts,
+            "/etc/resolv.conf": self._resolv,
+            "/etc/network/interfaces": self._interfaces_file,
+            "/etc/snmp/snmpd.conf": self._snmpd_conf,
+        }
+        if path in files:
+            return files[path]()
         if path == "/etc/os-release":
             return (
                 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
@@ -66,15 +86,106 @@ class LinuxShell(Shell):
             return f"{load:.2f} {load:.2f} {load:.2f} 1/180 12345"
         return f"cat: {path}: No such file or directory"
 
+    # -- files derived from the lab config (addresses, routes, SNMP users) ------------------
+    def _hosts(self) -> str:
+        mgmt = str(self.dev.device.mgmt_address)
+        return f"127.0.0.1\tlocalhost\n{mgmt}\t{self.dev.name}.gov.example {self.dev.name}"
+
+    def _resolv(self) -> str:
+        s = services_addresses(self.lab.inventory, self.dev.device)
+        return f"search gov.example\nnameserver {s['ntp']}"
+
+    def _interfaces_file(self) -> str:
+        """Debian ifupdown: one stanza per addressed port, the default route on its port."""
+        lines = ["auto lo", "iface lo inet loopback"]
+        routes = [r for r in route_rows(self.lab, self.dev) if r.protocol == "static"]
+        for name, info in self.dev.facts.interfaces.items():
+            if not info.get("address"):
+                continue
+            lines += [
+                "",
+                f"auto {name}",
+                f"iface {name} inet static",
+                f"    address {info['address']}",
+            ]
+            lines += [
+                f"    gateway {r.next_hop}"
+                if r.prefix == "0.0.0.0/0"
+                else f"    up ip route add {r.prefix} via {r.next_hop}"
+                for r in routes
+                if r.interface == name
+            ]
+        return "\n".join(lines)
+
+    def _snmpd_conf(self) -> str:
+        """net-snmp's snmpd.conf: the agent's users and communities from the lab config."""
+        keep = ("createUser", "rouser", "rwuser", "rocommunity", "rwcommunity", "com2sec")
+        lines = ["agentAddress udp:161", f"sysName {self.dev.name}"]
+        lines += [
+            line
+            for line in self.dev.config_text.splitlines()
+            if line.split()[:1] and line.split()[0] in keep
+        ]
+        return "\n".join(lines)
+
+    def _neighbours(self) -> list[dict[str, object]]:
+        return [
+            {"dst": r.ip, "dev": r.interface, "lladdr": mac_text(r.mac), "state": ["REACHABLE"]}
+            for r in self.lab.arp_rows(self.dev)
+            if r.kind != "interface"
+        ]
+
+    def _routes(self) -> list[dict[str, object]]:
+        """``ip -j route show table all``: main-table routes, local-table host entries."""
+        out: list[dict[str, object]] = []
+        local: list[dict[str, object]] = []
+        for r in route_rows(self.lab, self.dev):
+            if r.protocol == "static":
+                dst = "default" if r.prefix == "0.0.0.0/0" else r.prefix
+                out.append({"dst": dst, "gateway": r.next_hop, "dev": r.interface, "flags": []})
+            elif r.prefix.endswith("/32"):
+                ip = r.prefix[:-3]
+                local.append(
+                    {
+                        "type": "local",
+                        "dst": ip,
+                        "dev": r.interface,
+                        "table": "local",
+                        "protocol": "kernel",
+                        "scope": "host",
+                        "prefsrc": ip,
+                        "flags": [],
+                    }
+                )
+            else:
+                out.append(
+                    {
+                        "dst": r.prefix,
+                        "dev": r.interface,
+                        "protocol": "kernel",
+                        "scope": "link",
+                        "prefsrc": r.next_hop,
+                        "flags": [],
+                    }
+                )
+        return out + local
+
     def _addresses(self) -> list[dict[str, object]]:
+        """``ip -j addr show`` as iproute2 6.1 prints it (keys in its order)."""
+        forever = 4294967295
         out: list[dict[str, object]] = [
             {
                 "ifindex": 1,
                 "ifname": "lo",
                 "flags": ["LOOPBACK", "UP", "LOWER_UP"],
                 "mtu": 65536,
+                "qdisc": "noqueue",
                 "operstate": "UNKNOWN",
+                "group": "default",
+                "txqlen": 1000,
+                "link_type": "loopback",
                 "address": "00:00:00:00:00:00",
+                "broadcast": "00:00:00:00:00:00",
                 "addr_info": [
                     {
                         "family": "inet",
@@ -82,6 +193,8 @@ class LinuxShell(Shell):
                         "prefixlen": 8,
                         "scope": "host",
                         "label": "lo",
+                        "valid_life_time": forever,
+                        "preferred_life_time": forever,
                     }
                 ],
             }
@@ -92,29 +205,34 @@ class LinuxShell(Shell):
                 continue
             up = self.lab.oper_up(self.dev, port)
             info = self.dev.facts.interfaces.get(port.name) or {}
-            addrs = []
+            addrs: list[dict[str, object]] = []
+            primary: IPv4Interface | None = None
             if info.get("address"):
-                iface = IPv4Interface(info["address"])
+                primary = IPv4Interface(info["address"])
                 addrs.append(
                     {
                         "family": "inet",
-                        "local": str(iface.ip),
-                        "prefixlen": iface.network.prefixlen,
+                        "local": str(primary.ip),
+                        "prefixlen": primary.network.prefixlen,
+                        "broadcast": str(primary.network.broadcast_address),
                         "scope": "global",
                         "label": port.name,
+                        "valid_life_time": forever,
+                        "preferred_life_time": forever,
                     }
                 )
             if service and port.name == "eth1":
-                addrs.append(
-                    {
-                        "family": "inet",
-                        "local": service,
-                        "prefixlen": 24,
-                        "scope": "global",
-                        "secondary": True,
-                        "label": port.name,
-                    }
+                # a keepalived-style VIP: /32 in the interface's subnet, hence "secondary"
+                vip: dict[str, object] = {"family": "inet", "local": service, "prefixlen": 32}
+                if primary is not None and IPv4Interface(f"{service}/32").ip in primary.network:
+                    vip["secondary"] = True
+                vip.update(
+                    scope="global",
+                    label=port.name,
+                    valid_life_time=forever,
+                    preferred_life_time=forever,
                 )
+                addrs.append(vip)
             out.append(
                 {
                     "ifindex": port.if_index + 1,
@@ -123,21 +241,21 @@ class LinuxShell(Shell):
                     if up
                     else ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"],
                     "mtu": 1500,
+                    "qdisc": "mq",
                     "operstate": "UP" if up else "DOWN",
+                    "group": "default",
+                    "txqlen": 1000,
+                    "link_type": "ether",
                     "address": mac_text(port.mac),
+                    "broadcast": "ff:ff:ff:ff:ff:ff",
                     "addr_info": addrs,
                 }
             )
         return out
 
     def service_address(self) -> str | None:
-        """The HA pair's service address sits on the primary (the first member here)."""
-        for pair in self.lab.inventory.ha_pairs:
-            if self.dev.name in pair.members and pair.service_address is not None:
-                hook = getattr(self.lab, "service_holder", None)
-                holder = hook(pair) if callable(hook) else pair.members[0]
-                return str(pair.service_address) if holder == self.dev.name else None
-        return None
+        """The HA pair's service address when this server holds it (the primary)."""
+        return self.lab.holds_service_address(self.dev.name)
 
     def ip(self, args: list[str]) -> str:
         as_json = "-j" in args or "-json" in args
@@ -165,6 +283,10 @@ class LinuxShell(Shell):
                         f"    inet {i['local']}/{i['prefixlen']} scope {i['scope']} {a['ifname']}"
                     )
             return "\n".join(lines)
+        if rest and rest[0] in ("n", "neigh", "neighbor", "neighbour") and as_json:
+            return json.dumps(self._neighbours())
+        if rest and rest[0] in ("r", "route") and as_json:
+            return json.dumps(self._routes())
         if rest and rest[0] in ("r", "route"):
             rows = route_rows(self.lab, self.dev)
             lines = []

@@ -3,7 +3,7 @@
 - :class:`MibView`: a device's data, an ordered OID -> (tag, value or callable) view with every
   static varbind pre-encoded, so GET/GETNEXT/GETBULK cost a bisect and a ``b"".join``. The lab
   builds a new view when the data changes and assigns ``device.view`` (an atomic swap).
-- :class:`SimDevice`: one device: its view, v2c community, v3 USM users (this side is
+- :class:`SimDevice`: one device: its view, v2c communities, v3 USM users (this side is
   authoritative: engine ID, boots, time, Report PDUs), fault hooks (:class:`Faults`) and
   ``restart()``. ``device.handle(datagram)`` is pure protocol: bytes in, bytes (or None) out.
 - :class:`Agent`: the sockets. Either one UDP socket per device address (``Agent()``), or one
@@ -224,7 +224,7 @@ class SimDevice:
         name: str,
         view: MibView | None = None,
         *,
-        community: str | None = None,
+        community: str | Sequence[str] | None = None,
         users: Sequence[UsmUser] = (),
         engine_id: bytes | None = None,
         boots: int = 1,
@@ -232,7 +232,10 @@ class SimDevice:
     ) -> None:
         self.name = name
         self.view = view if view is not None else MibView({})
-        self.community = community.encode() if community is not None else None
+        names = [community] if isinstance(community, str) else list(community or ())
+        #: v2c communities accepted (several: e.g. the lab's own plus those in a device config)
+        self.communities: set[bytes] = {c.encode() for c in names}
+        self.community = names[0].encode() if names else None
         self.engine = LocalEngine(
             list(users), engine_id=engine_id or new_engine_id(name), boots=boots
         )
@@ -281,13 +284,13 @@ class SimDevice:
 
     def _handle_v2c(self, data: bytes) -> bytes | None:
         message = decode_community(data)
-        if self.community is None or message.community != self.community or self.faults.reject:
+        if message.community not in self.communities or self.faults.reject:
             self.bad_community += 1
             return None
         pdu = message.pdu
         if not isinstance(pdu, Pdu):
             return None
-        body = self._respond(pdu, self.max_message_size - 20 - len(self.community))
+        body = self._respond(pdu, self.max_message_size - 20 - len(message.community))
         if body is None:
             return None
         return encode_community(V2C, message.community, body)
