@@ -147,7 +147,8 @@ def test_every_record_kind_of_every_platform(
 
     linux = polls["dc-db-1"].collected.records
     addresses = {a for i in linux["interface"] for a in i.addresses}
-    assert "10.1.8.10/24" in addresses  # the database pair's service address on the primary
+    # the database pair's service address on the primary (a keepalived-style /32 VIP)
+    assert "10.1.8.10/32" in addresses and "10.1.8.11/24" in addresses
     assert any(r.prefix == "0.0.0.0/0" and r.protocol == "static" for r in linux["route"])
     assert linux["arp"] and linux["version"][0].os == "Linux"
 
