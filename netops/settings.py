@@ -37,6 +37,75 @@ class SnmpSettings(_Section):
     concurrency: int = Field(256, ge=1, description="Devices polled at once per worker")
     interval: float = Field(60.0, gt=0, description="Seconds between polls of one device")
     workers: int = Field(0, ge=0, description="Worker processes; 0 = one per CPU core")
+    device_timeout: float = Field(
+        120.0, gt=0, description="Seconds one device's whole poll may take before it is cut off"
+    )
+    max_columns: int = Field(
+        24, ge=1, description="Columns walked together in one multi-column GETBULK walk"
+    )
+    counter_wrap_tolerance: float = Field(
+        1.1,
+        ge=1.0,
+        description="A wrapped 32-bit counter is believed only if the rate it gives is at most "
+        "this times the interface speed (else it was a reset: no rate)",
+    )
+    overrides: list[SnmpOverride] = Field(
+        default_factory=list,
+        description="Per-device timing: the first override whose selector matches wins",
+    )
+
+
+class SnmpOverride(_Section):
+    """Timing for the devices a selector picks (by name, role or platform; empty = all)."""
+
+    devices: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    platforms: list[str] = Field(default_factory=list)
+    timeout: float | None = Field(None, gt=0)
+    retries: int | None = Field(None, ge=0)
+    max_repetitions: int | None = Field(None, ge=1, le=200)
+    interval: float | None = Field(None, gt=0)
+
+    def matches(self, name: str, role: str, platform: str) -> bool:
+        return (
+            (not self.devices or name in self.devices)
+            and (not self.roles or role in self.roles)
+            and (not self.platforms or platform in self.platforms)
+        )
+
+
+class InfluxSettings(_Section):
+    """Time series out to an InfluxDB v2 write API (off unless ``url`` is set)."""
+
+    url: str | None = Field(None, description="e.g. http://influx:8086; unset = no writes")
+    token: SecretStr = Field(SecretStr(""), description="API token (NETOPS_INFLUX__TOKEN)")
+    org: str = "netops"
+    bucket: str = "netops"
+    batch_size: int = Field(5000, ge=1, description="Points per write request")
+    flush_interval: float = Field(5.0, gt=0, description="Seconds before a partial batch is sent")
+    retries: int = Field(5, ge=0, description="Retries of a failed write (exponential backoff)")
+    max_buffer: int = Field(
+        200_000, ge=1, description="Points queued at most; beyond, the oldest are dropped"
+    )
+
+
+class TrapSettings(_Section):
+    """The SNMP trap receiver (``netops traps``)."""
+
+    listen: str = Field("0.0.0.0:162", description="HOST:PORT to receive traps on")
+    communities: list[SecretStr] = Field(
+        default_factory=list, description="v2c communities accepted (empty: any)"
+    )
+    auth_profiles: list[str] = Field(
+        default_factory=list,
+        description="Inventory auth profiles whose SNMPv3 users (and keys) traps may use",
+    )
+    alertmanager_url: str | None = Field(
+        None, description="Push trap alerts to this Alertmanager (POST /api/v2/alerts)"
+    )
+    alert_resolve_seconds: float = Field(
+        300.0, gt=0, description="A pushed trap alert without a clearing trap ends after this"
+    )
 
 
 class SshSettings(_Section):
@@ -325,6 +394,8 @@ class Settings(BaseSettings):
     compliance: ComplianceSettings = Field(default_factory=ComplianceSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    influx: InfluxSettings = Field(default_factory=InfluxSettings)
+    traps: TrapSettings = Field(default_factory=TrapSettings)
 
     @property
     def resolved_backup_dir(self) -> Path:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netops.collectors.cli import CliSection
+from netops.collectors.snmp_schema import SnmpSection
 from netops.errors import DataFileError, Problem
 from netops.yamlfile import YamlDoc, load_yaml, suffix
 
@@ -29,8 +30,28 @@ class ProfileFile(BaseModel):
     extends: list[str] = Field(default_factory=list, description="Profiles merged under this one")
     platform: str | None = Field(None, description="Inventory platform; None for shared parts")
     description: str | None = None
-    snmp: dict[str, Any] | None = None
+    snmp: SnmpSection | None = Field(None, description="SNMP collection (snmp_schema)")
     cli: CliSection | None = Field(None, description="SSH collection (netops.collectors.cli)")
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """A validation error's location without the union-member tags pydantic inserts."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
+            out.append(part)
+            node = node[part]
+        elif not isinstance(node, dict | list) or (isinstance(part, str) and part.endswith("]")):
+            continue
+        elif isinstance(part, str) and part[:1].isupper():
+            continue  # a union member's model name
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +83,15 @@ def load_profile_files(folder: Path) -> dict[str, tuple[YamlDoc, ProfileFile]]:
         try:
             files[path.stem] = (doc, ProfileFile.model_validate(doc.data or {}))
         except ValidationError as exc:
+            seen: set[tuple[Any, ...]] = set()
             for error in exc.errors():
-                loc = tuple(error["loc"])
+                loc = _data_path(doc.data, tuple(error["loc"]))
                 message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+                if error["type"] in ("list_type", "model_type") and len(exc.errors()) > 1:
+                    continue  # the other member of a "one or a list" union: noise
+                if (loc, message) in seen:
+                    continue
+                seen.add((loc, message))
                 problems.append(Problem(doc.file, doc.line(loc), suffix(loc).lstrip("."), message))
     for doc, profile in files.values():
         for i, parent in enumerate(profile.extends):

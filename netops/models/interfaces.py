@@ -26,6 +26,9 @@ class Interface(Record):
     last_change_seconds: float | None = Field(None, description="ifLastChange as seconds of uptime")
     in_octets: int | None = Field(None, description="ifHCInOctets (64-bit)")
     out_octets: int | None = Field(None, description="ifHCOutOctets (64-bit)")
+    counter_bits: Literal[32, 64] | None = Field(
+        None, description="Width of the octet counters (64 = ifHC*, 32 = ifIn/OutOctets)"
+    )
     in_ucast_pkts: int | None = None
     out_ucast_pkts: int | None = None
     in_errors: int | None = None
@@ -51,6 +54,7 @@ class Interface(Record):
                 "speed_bps": 1000000000,
                 "in_octets": 123456789,
                 "out_octets": 987654321,
+                "counter_bits": 64,
                 "in_bps": 4200000.0,
                 "out_bps": 3100000.0,
             }

@@ -25,3 +25,6 @@ class PollResult(Record):
     duration_seconds: float
     overran: bool = Field(False, description="Took longer than the device's interval")
     record_counts: dict[str, int] = Field(default_factory=dict)
+    warnings: tuple[str, ...] = Field(
+        (), description="Rows skipped or values refused while mapping (the poll itself worked)"
+    )

@@ -134,7 +134,9 @@ class Store:
                 query = select(PollStatus).where(PollStatus.device.in_(devices[i : i + 500]))
                 existing.update({(r.device, r.transport): r for r in s.scalars(query)})
             for result in items:
-                values: dict[str, Any] = result.model_dump(exclude={"device", "transport"})
+                values: dict[str, Any] = result.model_dump(
+                    exclude={"device", "transport", "warnings"}
+                )
                 row = existing.get((result.device, result.transport))
                 if row is None:
                     row = PollStatus(device=result.device, transport=result.transport, **values)

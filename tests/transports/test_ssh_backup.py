@@ -36,6 +36,8 @@ def _profiles(folder: Path, config_file: Path) -> Path:
     )
     assert count == 1, "the linux profile's config command changed: update this test"
     (folder / "linux.yaml").write_text(text)
+    # linux.yaml extends the shared SNMP part
+    (folder / "standard.yaml").write_text((ROOT / "collectors" / "standard.yaml").read_text())
     return folder
 
 

@@ -24,6 +24,7 @@ from netops.api.metrics import inventory as inventory_metrics
 from netops.api.metrics import records as records_metrics
 from netops.api.metrics import redundancy as redundancy_metrics
 from netops.backups import metrics as backups_metrics
+from netops.collectors import metrics as collection_metrics
 from netops.compliance import metrics as compliance_metrics
 from netops.dbha import metrics as dbha_metrics
 from netops.inventory import Inventory
@@ -47,6 +48,9 @@ SOURCES: dict[str, Families] = {
     "records": records_metrics.families,
     "redundancy": redundancy_metrics.families,
     "playbooks": playbook_metrics.families,
+    # SNMP collection last: adds what only it knows (poll failures by reason, cycle time,
+    # traps received); for names the sources above already give, theirs stay
+    "collection": collection_metrics.families,
 }
 
 
