@@ -67,7 +67,6 @@ class PlaybookDeviceRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-_TABLES = [PlaybookRunRow.__table__, PlaybookDeviceRow.__table__]
 _RUN_FIELDS = (
     "playbook",
     "playbook_sha256",
@@ -107,7 +106,6 @@ class PlaybookAudit:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        Base.metadata.create_all(store.engine, tables=_TABLES)  # type: ignore[arg-type]
 
     # -- writing ---------------------------------------------------------------------------
     def begin(self, run: PlaybookRun) -> None:
