@@ -137,8 +137,29 @@ def status(endpoints: Path = DEFAULT_ENDPOINTS) -> dict[str, Any]:
     return request(endpoints, {"op": "status"})
 
 
+def companion_pid_file(endpoints: Path) -> Path:
+    """Where a process started beside the lab (the demo's ``netops serve``) leaves its pid;
+    ``down`` stops it with the lab."""
+    state = _state_dir(endpoints.resolve())
+    state.mkdir(parents=True, exist_ok=True)
+    return state / "companion.pid"
+
+
+def _stop_companion(endpoints: Path) -> None:
+    file = _state_dir(endpoints.resolve()) / "companion.pid"
+    try:
+        pid = int(file.read_text(encoding="utf-8").strip())
+    except (FileNotFoundError, ValueError):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    file.unlink(missing_ok=True)
+
+
 def down(endpoints: Path = DEFAULT_ENDPOINTS, timeout: float = 15.0) -> int:
-    """Stop the lab and wait for its process to exit; returns the pid that was stopped."""
+    """Stop the lab (and a companion such as the demo's API) and wait for the lab's process
+    to exit; returns the pid that was stopped."""
+    _stop_companion(endpoints)
     info = _lab_info(endpoints)
     pid = int(info["pid"])
     with contextlib.suppress(LabError):
