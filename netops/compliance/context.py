@@ -169,6 +169,33 @@ class Context:
             },
         )
 
+    def poll_evidence(self, device: str) -> Evidence:
+        """The device's last poll (or that none is recorded): why nothing came from it."""
+        polls = self.snap.polls(device)
+        if not polls:
+            return self.ev_inventory(f"{device}: no poll result recorded", device)
+        p = max(polls, key=lambda r: r.started_at)
+        text = f"last {p.transport} poll {'ok' if p.ok else 'failed'}" + (
+            f": {p.reason} {p.error or ''}".rstrip() if not p.ok else ""
+        )
+        return Evidence(
+            kind="poll", device=device, source=p.transport, collected_at=p.started_at, text=text
+        )
+
+    def not_collected(
+        self, check_id: str, device: str, summary: str, severity: Severity | None = None
+    ) -> Finding:
+        """NEEDS_EVIDENCE for one device whose records are missing, with its last poll."""
+        return self.finding(
+            check_id,
+            "NEEDS_EVIDENCE",
+            device,
+            summary,
+            [device],
+            [self.poll_evidence(device)],
+            severity=severity,
+        )
+
     # -- devices and zones -------------------------------------------------------------------
     def device(self, name: str) -> Device | None:
         return self.inv.device_by_name.get(name)

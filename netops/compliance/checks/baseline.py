@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from ipaddress import IPv4Network
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence
 from netops.compliance.config import ConfigFacts, Line
 from netops.compliance.config.facts import Acl
 from netops.compliance.context import Context, unique
@@ -40,15 +39,12 @@ def _each(ctx: Context, check_id: str, judge: Judge) -> Iterator[Finding]:
         parsed = ctx.facts(device.name)
         if parsed is None:
             why = ctx.parse_errors.get(device.name)
-            yield ctx.finding(
+            yield ctx.not_collected(
                 check_id,
-                "NEEDS_EVIDENCE",
                 device.name,
                 f"the configuration of {device.name} could not be read ({why})"
                 if why
                 else f"no running configuration collected from {device.name}",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
             )
             continue
         yield judge(ctx, device, *parsed)
@@ -788,13 +784,8 @@ def access_ports(ctx: Context) -> Iterator[Finding]:
             continue
         parsed = ctx.facts(device.name)
         if parsed is None:
-            yield ctx.finding(
-                "MG-11",
-                "NEEDS_EVIDENCE",
-                device.name,
-                f"no running configuration collected from {device.name}",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
+            yield ctx.not_collected(
+                "MG-11", device.name, f"no running configuration collected from {device.name}"
             )
         else:
             yield judge(ctx, device, *parsed)
@@ -888,7 +879,7 @@ def config_archived(ctx: Context) -> Iterator[Finding]:
                 name,
                 "not collected: " + ", ".join(unknown),
                 [name],
-                good or [_poll_evidence(ctx, name)],
+                good or [ctx.poll_evidence(name)],
                 severity="info",
             )
         else:
@@ -925,14 +916,7 @@ def software_version(ctx: Context) -> Iterator[Finding]:
                 else None
             )
             if info is None or sys_rs is None or not info.sys_descr:
-                yield ctx.finding(
-                    "MG-14",
-                    "NEEDS_EVIDENCE",
-                    name,
-                    "software version not collected",
-                    [name],
-                    [_poll_evidence(ctx, name)],
-                )
+                yield ctx.not_collected("MG-14", name, "software version not collected")
                 continue
             text = info.sys_descr
             ev = ctx.ev(sys_rs, "system", text)

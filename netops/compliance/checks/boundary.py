@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network, ip_network
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence
 from netops.compliance.context import Context
 from netops.compliance.snapshot import RecordSet
 from netops.inventory import Device, Role, ZoneKind
@@ -121,14 +120,7 @@ def default_deny(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-01",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-01", device.name, "no security policy collected")
             continue
         rules, default = found
         bad = [
@@ -218,14 +210,7 @@ def minimal_rules(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-02",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-02", device.name, "no security policy collected")
             continue
         rules, _ = found
         sys_rs = ctx.snap.get("system", device.name)
@@ -280,14 +265,7 @@ def ips_profiles(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-03",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-03", device.name, "no security policy collected")
             continue
         rules, _ = found
         internet = [

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Address
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence, _special
+from netops.compliance.checks.isolation import _special
 from netops.compliance.context import Context
 from netops.compliance.snapshot import RecordSet
 from netops.inventory import HaKind, HaPair, Role
@@ -71,7 +71,7 @@ def device_up(ctx: Context, device: str) -> tuple[bool | None, Evidence]:
     for p in sorted(polls, key=lambda r: r.started_at):
         latest[p.transport] = p
     up = any(p.ok or p.reason in ALIVE_REASONS for p in latest.values())
-    return up, _poll_evidence(ctx, device)
+    return up, ctx.poll_evidence(device)
 
 
 @check("AR-01")

@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Network, ip_network
 import networkx as nx
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence, resolve_neighbor
+from netops.compliance.checks.isolation import resolve_neighbor
 from netops.compliance.context import Context, unique
 from netops.compliance.identity import normalize_mac
 from netops.compliance.snapshot import RecordSet
@@ -281,13 +281,10 @@ def route_targets(ctx: Context) -> Iterator[Finding]:
     pes = sorted({d for v in ctx.inv.vrfs for d in v.devices})
     missing = [d for d in pes if d not in seen_devices]
     for device in missing:
-        yield ctx.finding(
+        yield ctx.not_collected(
             "IS-04",
-            "NEEDS_EVIDENCE",
             device,
             f"no VPN instances collected from PE {device}: its route targets are unproven",
-            [device],
-            [_poll_evidence(ctx, device)],
         )
     for vnode in nodes:
         if ctx.zone_of_vrf.get(vnode.vrf.name) is None and (
@@ -341,13 +338,8 @@ def explicit_leaks(ctx: Context) -> Iterator[Finding]:
         parsed = ctx.facts(name)
         route_rs = ctx.snap.get("route", name)
         if parsed is None and route_rs is None:
-            yield ctx.finding(
-                "IS-05",
-                "NEEDS_EVIDENCE",
-                name,
-                f"neither configuration nor routes collected from {name}",
-                [name],
-                [_poll_evidence(ctx, name)],
+            yield ctx.not_collected(
+                "IS-05", name, f"neither configuration nor routes collected from {name}"
             )
             continue
         offences: list[Evidence] = []
@@ -417,13 +409,10 @@ def default_routes(ctx: Context) -> Iterator[Finding]:
             if not ctx.is_network_device(device) and not routes:
                 continue
             if not routes and ctx.facts(name) is None:
-                yield ctx.finding(
+                yield ctx.not_collected(
                     "IS-06",
-                    "NEEDS_EVIDENCE",
                     name,
                     f"no routes or configuration collected from intranet device {name}",
-                    [name],
-                    [_poll_evidence(ctx, name)],
                 )
                 continue
             bad = []
@@ -723,13 +712,8 @@ def forwarding_walk(ctx: Context) -> Iterator[Finding]:
     for border in borders:
         starts = [k for k in tables if k[0] == border.name]
         if not starts:
-            yield ctx.finding(
-                "IS-08",
-                "NEEDS_EVIDENCE",
-                border.name,
-                f"no routing table collected from border router {border.name}",
-                [border.name],
-                [_poll_evidence(ctx, border.name)],
+            yield ctx.not_collected(
+                "IS-08", border.name, f"no routing table collected from border router {border.name}"
             )
             continue
         if not destinations:
