@@ -16,7 +16,7 @@ from netops.compliance.checks import check
 from netops.compliance.config import ConfigFacts, Line
 from netops.compliance.config.facts import Acl
 from netops.compliance.context import Context, unique
-from netops.compliance.snapshot import RecordSet
+from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import Device, Role
 from netops.models import (
     ConfigBackupStatus,
@@ -655,11 +655,7 @@ def ntp(ctx: Context) -> Iterator[Finding]:
             )
         ev = [ctx.ev_config(rs, s.line) for s in f.ntp_servers]
         status_rs = ctx.snap.get("ntp", device.name)
-        status = (
-            next((r for r in status_rs.records if isinstance(r, NtpStatus)), None)
-            if status_rs
-            else None
-        )
+        status = first(status_rs, NtpStatus)
         if status is None or status_rs is None:
             return ctx.finding(
                 "MG-10",
@@ -708,11 +704,8 @@ def access_ports(ctx: Context) -> Iterator[Finding]:
         if if_rs:
             state = {r.name: r for r in if_rs.records if isinstance(r, Interface)}
         sys_rs = ctx.snap.get("system", device.name)
-        uptime = (
-            next((r.uptime_seconds for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-            if sys_rs
-            else None
-        )
+        info = first(sys_rs, SystemInfo)
+        uptime = info.uptime_seconds if info else None
         no_nac, unused = [], []
         ports = [
             i
@@ -819,16 +812,8 @@ def config_archived(ctx: Context) -> Iterator[Finding]:
         name = device.name
         cfg_rs = ctx.snap.get("config", name)
         bk_rs = ctx.snap.get("config_backup", name)
-        running = (
-            next((r for r in cfg_rs.records if isinstance(r, RunningConfig)), None)
-            if cfg_rs
-            else None
-        )
-        status = (
-            next((r for r in bk_rs.records if isinstance(r, ConfigBackupStatus)), None)
-            if bk_rs
-            else None
-        )
+        running = first(cfg_rs, RunningConfig)
+        status = first(bk_rs, ConfigBackupStatus)
         bad: list[Evidence] = []
         good: list[Evidence] = []
         unknown: list[str] = []
@@ -897,9 +882,7 @@ def software_version(ctx: Context) -> Iterator[Finding]:
             continue
         name = device.name
         rs = ctx.snap.get("version", name)
-        version = (
-            next((r for r in rs.records if isinstance(r, DeviceVersion)), None) if rs else None
-        )
+        version = first(rs, DeviceVersion)
         text = None
         if version is not None and rs is not None:
             text = (
@@ -910,11 +893,7 @@ def software_version(ctx: Context) -> Iterator[Finding]:
             ev = ctx.ev(rs, "version", text)
         else:
             sys_rs = ctx.snap.get("system", name)
-            info = (
-                next((r for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-                if sys_rs
-                else None
-            )
+            info = first(sys_rs, SystemInfo)
             if info is None or sys_rs is None or not info.sys_descr:
                 yield ctx.not_collected("MG-14", name, "software version not collected")
                 continue

@@ -13,7 +13,7 @@ from ipaddress import IPv4Network, ip_network
 
 from netops.compliance.checks import check
 from netops.compliance.context import Context
-from netops.compliance.snapshot import RecordSet
+from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import Device, Role, ZoneKind
 from netops.models import Evidence, Finding, FirewallRule, SystemInfo, Verdict
 
@@ -214,11 +214,8 @@ def minimal_rules(ctx: Context) -> Iterator[Finding]:
             continue
         rules, _ = found
         sys_rs = ctx.snap.get("system", device.name)
-        uptime = (
-            next((r.uptime_seconds for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-            if sys_rs
-            else None
-        )
+        info = first(sys_rs, SystemInfo)
+        uptime = info.uptime_seconds if info else None
         bad: list[Evidence] = []
         active = [r for r in rules if r.rule.enabled]
         for i, rule in enumerate(active):
