@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface, ip_network
 from typing import Any, TypeVar
 
 from netops.compliance.catalogue import CATALOGUE
@@ -379,6 +379,15 @@ def unique(evidence: Iterable[Evidence]) -> list[Evidence]:
             seen.add(key)
             out.append(e)
     return out
+
+
+def ipv4_network(text: str) -> IPv4Network | None:
+    """``10.1.0.0/16`` (host bits allowed) as an IPv4 network; None for anything else."""
+    try:
+        net = ip_network(text, strict=False)
+    except ValueError:
+        return None
+    return net if isinstance(net, IPv4Network) else None
 
 
 def _interface(text: str) -> IPv4Interface | None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Network, ip_network
 
 from netops.compliance.checks import check
-from netops.compliance.context import Context
+from netops.compliance.context import Context, ipv4_network
 from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import Device, Role, ZoneKind
 from netops.models import Evidence, Finding, FirewallRule, SystemInfo, Verdict
@@ -175,22 +174,14 @@ def _covers(a: tuple[str, ...], b: tuple[str, ...], addresses: bool = False) -> 
         return False
     if not addresses:
         return set(b) <= set(a)
-    nets_a = [_network(x) for x in a]
+    nets_a = [ipv4_network(x) for x in a]
     for x in b:
-        nb = _network(x)
+        nb = ipv4_network(x)
         if x in a:
             continue
         if nb is None or not any(na is not None and nb.subnet_of(na) for na in nets_a):
             return False
     return True
-
-
-def _network(text: str) -> IPv4Network | None:
-    try:
-        net = ip_network(text, strict=False)
-    except ValueError:
-        return None
-    return net if isinstance(net, IPv4Network) else None
 
 
 def shadowed_by(earlier: Rule, later: Rule) -> bool:
