@@ -198,13 +198,18 @@ class Snapshot:
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise SnapshotError(f"{path}: cannot read snapshot: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-        return cls.from_json(data, str(path))
+        return cls.from_json(read_json(path, "snapshot"), str(path))
+
+
+def read_json(path: Path, what: str | None = None) -> Any:
+    """A JSON file's content; a SnapshotError naming the file (and line) when it cannot be."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        reading = f"cannot read {what}" if what else "cannot read"
+        raise SnapshotError(f"{path}: {reading}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
 
 
 def _aware(value: datetime) -> datetime:
