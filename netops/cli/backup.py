@@ -18,6 +18,7 @@ from netops.cli.common import (
     console,
     err_console,
     fail,
+    named_devices,
     print_json,
     settings,
 )
@@ -52,26 +53,19 @@ def configs(
     """Back up running configs now over SSH: masked, one history commit, change events."""
     cfg = settings(ctx)
     inv = load_inventory(inventory or cfg.inventory)
-    if device:
-        unknown = [d for d in device if d not in inv.device_by_name]
-        if unknown:
-            fail(f"unknown device(s): {', '.join(unknown)}", 2)
-        devices = [inv.device_by_name[d] for d in device]
-    else:
-        devices = policy_devices(inv)
-    store = Store.from_settings(cfg)
-    try:
-        with console.status(f"backing up {len(devices)} device(s)...") as status:
-            done = 0
+    devices = named_devices(inv, device) if device else policy_devices(inv)
+    with (
+        Store.from_settings(cfg) as store,
+        console.status(f"backing up {len(devices)} device(s)...") as status,
+    ):
+        done = 0
 
-            def progress(_: object) -> None:
-                nonlocal done
-                done += 1
-                status.update(f"backing up: {done}/{len(devices)}")
+        def progress(_: object) -> None:
+            nonlocal done
+            done += 1
+            status.update(f"backing up: {done}/{len(devices)}")
 
-            run = backup_devices(cfg, inv, store, devices, endpoints, progress)
-    finally:
-        store.close()
+        run = backup_devices(cfg, inv, store, devices, endpoints, progress)
     failed = [o for o in run.outcomes if not o.ok]
     if json:
         print_json(
@@ -104,11 +98,8 @@ def status(ctx: typer.Context, inventory: InventoryOption = None, json: JsonOpti
     """Per device (and database pair): last success, age and result against the backup policy."""
     cfg = settings(ctx)
     inv = load_inventory(inventory or cfg.inventory)
-    store = Store.from_settings(cfg)
-    try:
+    with Store.from_settings(cfg) as store:
         rows = backup_status(inv, store, datetime.now(UTC), STATUS_SOURCES)
-    finally:
-        store.close()
     if json:
         print_json([r.model_dump(mode="json") for r in rows])
     else:

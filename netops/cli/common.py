@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from netops.inventory import Device, Inventory
 from netops.settings import Settings, load_settings
 
 console = Console()
@@ -49,3 +50,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr saying what is wrong and where, then exit non-zero."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def named_devices(inventory: Inventory, names: list[str]) -> list[Device]:
+    """The devices named (in that order); exit 2 naming any the inventory does not have."""
+    unknown = [d for d in names if d not in inventory.device_by_name]
+    if unknown:
+        fail(f"unknown device(s): {', '.join(unknown)}", 2)
+    return [inventory.device_by_name[d] for d in names]

@@ -64,11 +64,8 @@ def _inputs(
         trusted = [load_public_key(p) for p in cfg.compliance.trusted_keys]
         snap.identities.extend(load_imports(cfg.resolved_imports_dir, trusted))
     else:
-        store = Store.from_settings(cfg)
-        try:
+        with Store.from_settings(cfg) as store:
             snap = service.snapshot_of(cfg, store)
-        finally:
-            store.close()
     return cfg, inv, snap
 
 
@@ -135,13 +132,10 @@ def check(
 def _record(
     cfg: Settings, result: ComplianceRun, only: list[str] | None, record: bool
 ) -> dict[tuple[str, str], datetime]:
-    store = Store.from_settings(cfg)
-    try:
+    with Store.from_settings(cfg) as store:
         if record:
             service.record(store, result, only)
         return FindingHistory(store).first_seen()
-    finally:
-        store.close()
 
 
 def _print(result: ComplianceRun, all_findings: bool) -> None:
@@ -189,11 +183,8 @@ def report(
     """Write the audit report: every control by 等保 clause, verdicts, evidence, waivers."""
     cfg, inv, snap = _inputs(ctx, inventory, snapshot)
     result = run_checks(inv, snap, cfg)
-    store = Store.from_settings(cfg)
-    try:
+    with Store.from_settings(cfg) as store:
         first_seen = FindingHistory(store).first_seen()
-    finally:
-        store.close()
     html.write_text(render_html(result, first_seen), encoding="utf-8")
     counts = result.verdicts()
     err_console.print(f"wrote {html}: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())))
@@ -207,11 +198,8 @@ def snapshot_save(
 ) -> None:
     """Save every collected record of the store into one file (checks run on it with --snapshot)."""
     cfg = settings(ctx)
-    store = Store.from_settings(cfg)
-    try:
+    with Store.from_settings(cfg) as store:
         snap = Snapshot.from_store(store)
-    finally:
-        store.close()
     snap.save(out)
     err_console.print(f"wrote {out}: {len(snap.sets)} record sets of {len(snap.devices())} devices")
 
@@ -251,11 +239,8 @@ def snapshot_export(
     if snapshot is not None:
         snap = Snapshot.load(snapshot)
     else:
-        store = Store.from_settings(cfg)
-        try:
+        with Store.from_settings(cfg) as store:
             snap = Snapshot.from_store(store)
-        finally:
-            store.close()
     payload = export_payload(inv, snap, cfg.compliance, network)
     document = sign(payload, key)
     out.write_text(_json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

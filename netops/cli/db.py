@@ -85,11 +85,8 @@ def status(
     from netops.store import Store
 
     conf, inv, eps = _context(ctx, inventory, endpoints)
-    store = Store.from_settings(conf)
-    try:
+    with Store.from_settings(conf) as store:
         reports = collect_db_pairs(inv, conf, eps, store=store, pairs=pair, backups=not no_backups)
-    finally:
-        store.close()
     if json:
         print_json({"pairs": [r.to_json() for r in reports]})
     else:
@@ -247,11 +244,8 @@ def backups(
 
     conf = settings(ctx)
     inv = load_inventory(inventory or conf.inventory)
-    store = Store.from_settings(conf)
-    try:
+    with Store.from_settings(conf) as store:
         rows = db_backup_rows(store, inv)
-    finally:
-        store.close()
     if json:
         print_json({"databases": rows})
         return
@@ -293,11 +287,8 @@ def backup_verify(
     from netops.store import Store
 
     conf, inv, eps = _context(ctx, inventory, endpoints)
-    store = Store.from_settings(conf)
-    try:
+    with Store.from_settings(conf) as store:
         runs = verify_pairs(inv, conf, eps, store=store, pairs=pair, tool=tool)
-    finally:
-        store.close()
     if json:
         print_json({"verifications": [r.model_dump(mode="json") for r in runs]})
     else:

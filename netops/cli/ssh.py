@@ -13,7 +13,7 @@ from netops.cli.common import (
     InventoryOption,
     JsonOption,
     console,
-    fail,
+    named_devices,
     print_json,
     settings,
 )
@@ -45,10 +45,7 @@ def collect(
     """Run the cli: commands on devices, store the records and poll results."""
     cfg = settings(ctx)
     inv = load_inventory(inventory or cfg.inventory)
-    unknown = [d for d in device or [] if d not in inv.device_by_name]
-    if unknown:
-        fail(f"unknown device(s): {', '.join(unknown)}", 2)
-    devices = [inv.device_by_name[d] for d in device] if device else list(inv.devices)
+    devices = named_devices(inv, device) if device else list(inv.devices)
     endpoints_path = endpoints or cfg.endpoints
     sections = cli_sections(cfg.collectors_dir)
     with console.status(f"collecting {len(devices)} device(s) over SSH..."):
@@ -62,16 +59,13 @@ def collect(
             kinds=kind,
             mask_key=mask_key_of(cfg),
         )
-    store = Store.from_settings(cfg)
-    try:
+    with Store.from_settings(cfg) as store:
         store.save_many(
             (p.device, k, records, p.result.started_at, "ssh")
             for p in polls
             for k, records in p.collected.records.items()
         )
         store.save_poll_results(p.result for p in polls)
-    finally:
-        store.close()
     if json:
         print_json([p.result.model_dump(mode="json") for p in polls])
     else:

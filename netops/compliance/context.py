@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cached_property
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_interface, ip_network
 from typing import Any, TypeVar
 
 from netops.compliance.catalogue import CATALOGUE
@@ -167,6 +167,33 @@ class Context:
                 "text": text,
                 "data": {"inventory": self.inv.source, **data},
             },
+        )
+
+    def poll_evidence(self, device: str) -> Evidence:
+        """The device's last poll (or that none is recorded): why nothing came from it."""
+        polls = self.snap.polls(device)
+        if not polls:
+            return self.ev_inventory(f"{device}: no poll result recorded", device)
+        p = max(polls, key=lambda r: r.started_at)
+        text = f"last {p.transport} poll {'ok' if p.ok else 'failed'}" + (
+            f": {p.reason} {p.error or ''}".rstrip() if not p.ok else ""
+        )
+        return Evidence(
+            kind="poll", device=device, source=p.transport, collected_at=p.started_at, text=text
+        )
+
+    def not_collected(
+        self, check_id: str, device: str, summary: str, severity: Severity | None = None
+    ) -> Finding:
+        """NEEDS_EVIDENCE for one device whose records are missing, with its last poll."""
+        return self.finding(
+            check_id,
+            "NEEDS_EVIDENCE",
+            device,
+            summary,
+            [device],
+            [self.poll_evidence(device)],
+            severity=severity,
         )
 
     # -- devices and zones -------------------------------------------------------------------
@@ -352,6 +379,15 @@ def unique(evidence: Iterable[Evidence]) -> list[Evidence]:
             seen.add(key)
             out.append(e)
     return out
+
+
+def ipv4_network(text: str) -> IPv4Network | None:
+    """``10.1.0.0/16`` (host bits allowed) as an IPv4 network; None for anything else."""
+    try:
+        net = ip_network(text, strict=False)
+    except ValueError:
+        return None
+    return net if isinstance(net, IPv4Network) else None
 
 
 def _interface(text: str) -> IPv4Interface | None:

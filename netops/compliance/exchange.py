@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from netops.compliance.checks.isolation import local_identities
 from netops.compliance.context import Context
-from netops.compliance.snapshot import ImportedIdentities, Sighting, Snapshot
+from netops.compliance.snapshot import ImportedIdentities, Sighting, Snapshot, read_json
 from netops.errors import SignatureError, SnapshotError
 from netops.inventory import Inventory
 from netops.settings import ComplianceSettings
@@ -202,12 +202,7 @@ def to_imported(payload: dict[str, Any], kid: str, file: str) -> ImportedIdentit
 
 
 def read_signed(path: Path, trusted: list[Ed25519PublicKey]) -> ImportedIdentities:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot read: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    document = read_json(path)
     payload = verify(document, trusted, str(path))
     return to_imported(payload, str(document.get("key_id")), str(path))
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,6 +22,8 @@ from netops.errors import SnapshotError
 from netops.models import RECORD_KINDS, PollResult, Record
 
 FORMAT = "netops-snapshot/1"
+
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,13 @@ class RecordSet:
     source: str
     collected_at: datetime
     records: tuple[Record, ...]
+
+
+def first(rs: RecordSet | None, cls: type[R]) -> R | None:
+    """The first record of type ``cls`` in ``rs``; None when there is none or no ``rs``."""
+    if rs is None:
+        return None
+    return next((r for r in rs.records if isinstance(r, cls)), None)
 
 
 @dataclass(frozen=True)
@@ -189,13 +198,18 @@ class Snapshot:
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise SnapshotError(f"{path}: cannot read snapshot: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-        return cls.from_json(data, str(path))
+        return cls.from_json(read_json(path, "snapshot"), str(path))
+
+
+def read_json(path: Path, what: str | None = None) -> Any:
+    """A JSON file's content; a SnapshotError naming the file (and line) when it cannot be."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        reading = f"cannot read {what}" if what else "cannot read"
+        raise SnapshotError(f"{path}: {reading}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
 
 
 def _aware(value: datetime) -> datetime:

@@ -77,6 +77,28 @@ def _evidence(node: DbNodeStatus, at: datetime | None) -> Evidence:
     )
 
 
+def _pair_finding(
+    pair: HaPair,
+    check: str,
+    verdict: Verdict,
+    severity: Severity,
+    summary: str,
+    evidence: tuple[Evidence, ...],
+    fix: str | None,
+) -> Finding:
+    """A finding on the whole pair (both members named)."""
+    return Finding(
+        check_id=check,
+        verdict=verdict,
+        severity=severity,
+        target=pair.name,
+        devices=tuple(pair.members),
+        summary=summary,
+        evidence=evidence,
+        remediation=fix,
+    )
+
+
 def ha_findings(
     pair: HaPair,
     nodes: Mapping[str, DbNodeStatus],
@@ -87,24 +109,12 @@ def ha_findings(
     members = list(pair.members)
     known = [nodes[m] for m in members if m in nodes]
     evidence = tuple(_evidence(n, collected_at) for n in known)
-    devices = tuple(members)
     out: list[Finding] = []
 
     def finding(
         check: str, verdict: Verdict, severity: Severity, summary: str, fix: str | None = None
     ) -> None:
-        out.append(
-            Finding(
-                check_id=check,
-                verdict=verdict,
-                severity=severity,
-                target=pair.name,
-                devices=devices,
-                summary=summary,
-                evidence=evidence,
-                remediation=fix,
-            )
-        )
+        out.append(_pair_finding(pair, check, verdict, severity, summary, evidence, fix))
 
     missing = [m for m in members if m not in nodes]
     primaries = [n for n in known if n.reachable and n.role == "primary"]
@@ -344,16 +354,8 @@ def backup_findings(
     """Age, success and restore-test verdicts on one pair's backups."""
     out: list[Finding] = []
     if policy is None:
-        return [
-            Finding(
-                check_id="DB-BK-01",
-                verdict="NEEDS_EVIDENCE",
-                severity="major",
-                target=pair.name,
-                devices=tuple(pair.members),
-                summary="no database backup policy applies to this pair",
-            )
-        ]
+        summary = "no database backup policy applies to this pair"
+        return [_pair_finding(pair, "DB-BK-01", "NEEDS_EVIDENCE", "major", summary, (), None)]
 
     def add(
         check: str,
@@ -363,18 +365,8 @@ def backup_findings(
         items: Iterable[DbBackup] = (),
         fix: str | None = None,
     ) -> None:
-        out.append(
-            Finding(
-                check_id=check,
-                verdict=verdict,
-                severity=severity,
-                target=pair.name,
-                devices=tuple(pair.members),
-                summary=summary,
-                evidence=tuple(_backup_evidence(b) for b in items),
-                remediation=fix,
-            )
-        )
+        evidence = tuple(_backup_evidence(b) for b in items)
+        out.append(_pair_finding(pair, check, verdict, severity, summary, evidence, fix))
 
     rules: tuple[tuple[str, str, BackupRule | None, Severity], ...] = (
         ("DB-BK-01", "automatic", policy.automatic, "major"),

@@ -10,6 +10,7 @@ lab's parser, not netops' collection parser (that one reads device output, not c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any
@@ -63,6 +64,27 @@ def parse_config(platform: Platform, text: str) -> ConfigFacts:
     return _parse_vrp_like(platform, text)
 
 
+def _interface(
+    children: list[str],
+    vrf: Callable[[list[str]], bool],
+    address: Callable[[list[str]], bool],
+) -> dict[str, Any]:
+    """Description, VRF, address and shutdown of an interface block; ``vrf`` tells the
+    platform's VRF-binding line, ``address`` which ``ip address`` line is the primary one."""
+    info: dict[str, Any] = {"description": None, "vrf": None, "address": None, "shutdown": False}
+    for c in children:
+        w = c.split()
+        if w[0] == "description":
+            info["description"] = c.strip()[len("description ") :]
+        elif vrf(w):
+            info["vrf"] = w[-1]
+        elif w[:2] == ["ip", "address"] and len(w) >= 4 and address(w):
+            info["address"] = f"{w[2]}/{_mask_len(w[3])}"
+        elif w == ["shutdown"]:
+            info["shutdown"] = True
+    return info
+
+
 def _parse_vrp_like(platform: Platform, text: str) -> ConfigFacts:
     """Huawei VRP, Huawei USG and H3C Comware share the block syntax."""
     f = ConfigFacts()
@@ -72,23 +94,13 @@ def _parse_vrp_like(platform: Platform, text: str) -> ConfigFacts:
         if words[0] == "sysname":
             f.hostname = words[1]
         elif words[0] == "interface" and len(words) > 1:
-            info: dict[str, Any] = {
-                "description": None,
-                "vrf": None,
-                "address": None,
-                "shutdown": False,
-            }
-            for c in children:
-                w = c.split()
-                if w[0] == "description":
-                    info["description"] = c.strip()[len("description ") :]
-                elif w[:3] == ["ip", "binding", "vpn-instance"] or w[:2] == ["ip", "vpn-instance"]:
-                    info["vrf"] = w[-1]
-                elif w[:2] == ["ip", "address"] and len(w) >= 4 and "sub" not in w:
-                    info["address"] = f"{w[2]}/{_mask_len(w[3])}"
-                elif w == ["shutdown"]:
-                    info["shutdown"] = True
-            f.interfaces[words[1]] = info
+            f.interfaces[words[1]] = _interface(
+                children,
+                vrf=lambda w: (
+                    w[:3] == ["ip", "binding", "vpn-instance"] or w[:2] == ["ip", "vpn-instance"]
+                ),
+                address=lambda w: "sub" not in w,
+            )
         elif words[:2] == ["ip", "vpn-instance"] and len(words) == 3:
             vrf: dict[str, Any] = {"rd": None, "import": [], "export": [], "description": None}
             for c in children:
@@ -231,23 +243,11 @@ def _parse_ios(text: str) -> ConfigFacts:
         if words[0] == "hostname":
             f.hostname = words[1]
         elif words[0] == "interface":
-            info: dict[str, Any] = {
-                "description": None,
-                "vrf": None,
-                "address": None,
-                "shutdown": False,
-            }
-            for c in children:
-                w = c.split()
-                if w[0] == "description":
-                    info["description"] = c.strip()[len("description ") :]
-                elif w[:2] in (["vrf", "forwarding"], ["ip", "vrf"]) and len(w) >= 3:
-                    info["vrf"] = w[-1]
-                elif w[:2] == ["ip", "address"] and len(w) >= 4:
-                    info["address"] = f"{w[2]}/{_mask_len(w[3])}"
-                elif w == ["shutdown"]:
-                    info["shutdown"] = True
-            f.interfaces[words[1]] = info
+            f.interfaces[words[1]] = _interface(
+                children,
+                vrf=lambda w: w[:2] in (["vrf", "forwarding"], ["ip", "vrf"]) and len(w) >= 3,
+                address=lambda w: True,
+            )
         elif words[:2] == ["vrf", "definition"] or words[:2] == ["ip", "vrf"]:
             vrf: dict[str, Any] = {"rd": None, "import": [], "export": [], "description": None}
             for c in children:

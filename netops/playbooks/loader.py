@@ -85,11 +85,16 @@ def _walk_strings(
     return []
 
 
+def _problem(doc: YamlDoc, path: tuple[str | int, ...], why: str) -> Problem:
+    """A problem at ``path`` of the playbook file, with its line."""
+    return Problem(doc.file, doc.line(path), dotted(path), why)
+
+
 def _problems(doc: YamlDoc, base: tuple[str | int, ...], exc: ValidationError) -> list[Problem]:
     out = []
     for error in exc.errors():
         loc = (*base, *(p for p in error["loc"] if p != "[key]"))  # a dict key's own error
-        out.append(Problem(doc.file, doc.line(loc), dotted(loc), error["msg"]))
+        out.append(_problem(doc, loc, error["msg"]))
     return out
 
 
@@ -105,9 +110,7 @@ def parse_playbook(
     except ValidationError as exc:
         return None, _problems(doc, (), exc)
     if spec.name != stem:
-        problems.append(
-            Problem(doc.file, doc.line(("name",)), "name", f"must be {stem!r}, the file's name")
-        )
+        problems.append(_problem(doc, ("name",), f"must be {stem!r}, the file's name"))
     steps: dict[str, tuple[Step, ...]] = {}
     config_steps = 0
     seen_run_scope = False
@@ -119,21 +122,17 @@ def parse_playbook(
             if task is None:
                 known = ", ".join(sorted(TASKS))
                 problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line((*where, "task")),
-                        dotted((*where, "task")),
-                        f"unknown task {step.task!r} (registered: {known})",
+                    _problem(
+                        doc, (*where, "task"), f"unknown task {step.task!r} (registered: {known})"
                     )
                 )
                 continue
             if task.kind not in _KINDS[phase]:
                 allowed = " or ".join(_KINDS[phase])
                 problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line((*where, "task")),
-                        dotted((*where, "task")),
+                    _problem(
+                        doc,
+                        (*where, "task"),
                         f"{step.task} is a {task.kind} task; {phase} takes {allowed} tasks",
                     )
                 )
@@ -142,10 +141,9 @@ def parse_playbook(
                 config_steps += 1
                 if spec.mode != "change":
                     problems.append(
-                        Problem(
-                            doc.file,
-                            doc.line((*where, "task")),
-                            dotted((*where, "task")),
+                        _problem(
+                            doc,
+                            (*where, "task"),
                             f"{step.task} changes configurations: not allowed in a read_only playbook",
                         )
                     )
@@ -154,10 +152,9 @@ def parse_playbook(
                     seen_run_scope = True
                 elif seen_run_scope:
                     problems.append(
-                        Problem(
-                            doc.file,
-                            doc.line(where),
-                            dotted(where),
+                        _problem(
+                            doc,
+                            where,
                             f"{step.task} works per device: put it before the run-wide steps",
                         )
                     )
@@ -165,7 +162,7 @@ def parse_playbook(
                 for name, attribute in references(value):
                     why = check_reference(name, attribute, spec.parameters)
                     if why:
-                        problems.append(Problem(doc.file, doc.line(path), dotted(path), why))
+                        problems.append(_problem(doc, path, why))
             try:
                 args = task.Args.model_validate(step.args)
             except ValidationError as exc:
@@ -174,9 +171,7 @@ def parse_playbook(
             built.append(Step(phase, i, step, task, args))
         steps[phase] = tuple(built)
     if spec.mode == "change" and config_steps == 0:
-        problems.append(
-            Problem(doc.file, doc.line(("mode",)), "mode", "a change playbook needs a config step")
-        )
+        problems.append(_problem(doc, ("mode",), "a change playbook needs a config step"))
     if problems:
         return None, problems
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

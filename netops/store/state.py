@@ -42,6 +42,12 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # -- records ------------------------------------------------------------------------------
     def replace_records(
         self, device: str, kind: str, records: Sequence[Record], collected_at: datetime, source: str

@@ -3,39 +3,20 @@ evidence, and no other finding changes verdict (the strongest guard against fals
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
 from netops.compliance import Snapshot, run_checks
 from netops.inventory import Inventory
-from netops.models import ArpEntry, Finding, Interface, LldpNeighbor, Route, RunningConfig, Vrf
-from tests.compliance.helpers import Run, by_target
+from netops.models import ArpEntry, Finding, Interface, LldpNeighbor, Route, Vrf
+from tests.compliance.helpers import Run, append, by_target, edit_config
 from tests.compliance.synthetic import COLLECTED, NOW, build_snapshot, mac_of
-
-
-def _config(snap: Snapshot, device: str, edit: Callable[[str], str]) -> None:
-    rs = snap.get("config", device)
-    assert rs is not None
-    old = rs.records[0]
-    assert isinstance(old, RunningConfig)
-    new_text = edit(old.text)
-    assert new_text != old.text, "the edit changed nothing"
-    snap.add(
-        device, "config", [old.model_copy(update={"text": new_text})], rs.collected_at, rs.source
-    )
-
-
-def _append(snap: Snapshot, device: str, kind: str, *records: object) -> None:
-    rs = snap.get(kind, device)
-    assert rs is not None
-    snap.add(device, kind, [*rs.records, *records], rs.collected_at, rs.source)  # type: ignore[list-item]
 
 
 def rogue_lldp(snap: Snapshot, inv: Inventory) -> None:
     inside, outside = inv.device("in-acc-1"), inv.device("acc-jiefang-01")
-    _append(
+    append(
         snap,
         "in-acc-1",
         "lldp",
@@ -48,7 +29,7 @@ def rogue_lldp(snap: Snapshot, inv: Inventory) -> None:
             remote_mgmt_address=str(outside.mgmt_address),
         ),
     )
-    _append(
+    append(
         snap,
         "acc-jiefang-01",
         "lldp",
@@ -73,7 +54,7 @@ def rt_leak(snap: Snapshot, inv: Inventory) -> None:
         for v in rs.records
     ]
     snap.add("core-1", "vrf", vrfs, rs.collected_at, rs.source)
-    _config(
+    edit_config(
         snap,
         "core-1",
         lambda t: t.replace(
@@ -86,8 +67,8 @@ def rt_leak(snap: Snapshot, inv: Inventory) -> None:
 
 def cross_vrf_static(snap: Snapshot, inv: Inventory) -> None:
     line = "ip route-static vpn-instance ZW_PUBLIC 10.128.0.0 255.240.0.0 vpn-instance ZW_INTERNET 10.128.16.254"
-    _config(snap, "core-1", lambda t: t.replace("#\nstelnet", f"{line}\n#\nstelnet"))
-    _append(
+    edit_config(snap, "core-1", lambda t: t.replace("#\nstelnet", f"{line}\n#\nstelnet"))
+    append(
         snap,
         "core-1",
         "route",
@@ -103,13 +84,13 @@ def cross_vrf_static(snap: Snapshot, inv: Inventory) -> None:
 
 
 def intranet_default(snap: Snapshot, inv: Inventory) -> None:
-    _append(
+    append(
         snap,
         "in-core-1",
         "route",
         Route(device="in-core-1", prefix="0.0.0.0/0", next_hop="172.16.16.254", protocol="static"),
     )
-    _config(
+    edit_config(
         snap,
         "in-core-1",
         lambda t: t.replace(
@@ -119,7 +100,7 @@ def intranet_default(snap: Snapshot, inv: Inventory) -> None:
 
 
 def foreign_arp(snap: Snapshot, inv: Inventory) -> None:
-    _append(
+    append(
         snap,
         "in-acc-2",
         "arp",
@@ -134,7 +115,7 @@ def foreign_arp(snap: Snapshot, inv: Inventory) -> None:
 
 
 def telnet_on(snap: Snapshot, inv: Inventory) -> None:
-    _config(
+    edit_config(
         snap,
         "acc-jiefang-01",
         lambda t: t.replace("undo telnet server enable", "telnet server enable").replace(
@@ -144,7 +125,7 @@ def telnet_on(snap: Snapshot, inv: Inventory) -> None:
 
 
 def snmp_public(snap: Snapshot, inv: Inventory) -> None:
-    _config(
+    edit_config(
         snap,
         "agg-renmin",
         lambda t: t.replace(
@@ -155,7 +136,7 @@ def snmp_public(snap: Snapshot, inv: Inventory) -> None:
 
 
 def any_any_permit(snap: Snapshot, inv: Inventory) -> None:
-    _config(
+    edit_config(
         snap,
         "edge-fw-1",
         lambda t: t.replace(

@@ -26,7 +26,7 @@ from netops.settings import load_settings
 from netops.transports.command import SshRunner
 from netops.transports.targets import SshTarget
 from tests.conftest import free_port, require
-from tests.dbha.conftest import require_postgres
+from tests.dbha.conftest import running_pair
 
 pytestmark = pytest.mark.real
 SSHD = "/usr/sbin/sshd"
@@ -85,15 +85,8 @@ def sshd() -> Iterator[Sshd]:
 @pytest.fixture(scope="module")
 def small_pair() -> Iterator[PgPair]:
     """A pair without pgBackRest (faster); dumps only."""
-    require_postgres()
-    base = Path(tempfile.mkdtemp(prefix="netops-pg-ssh-"))
-    pair = PgPair(base, pgbackrest=False)
-    try:
-        pair.start()
+    with running_pair("netops-pg-ssh-", pgbackrest=False) as pair:
         yield pair
-    finally:
-        pair.teardown()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def ssh_entry(sshd: Sshd) -> dict[str, object]:

@@ -167,8 +167,7 @@ def test_netmiko_and_ntc_templates(
     parsed: list[str],
     plain: list[str],
 ) -> None:
-    conn = _ssh(lab, device, device_type)
-    try:
+    with _ssh(lab, device, device_type) as conn:
         assert device in conn.find_prompt()
         for command in parsed:
             rows = _parse(ntc, command, conn.send_command(command))
@@ -182,40 +181,28 @@ def test_netmiko_and_ntc_templates(
             names = {r.get("neighbor_name") for r in rows}
             expected = {reference.peer(link, device) for link in reference.links_of(device)}
             assert names == expected
-    finally:
-        conn.disconnect()
 
 
 def test_linux_server_commands(lab: dict[str, Any]) -> None:
-    conn = _ssh(lab, "dc-db-1", "linux")
-    try:
+    with _ssh(lab, "dc-db-1", "linux") as conn:
         assert "[netops@dc-db-1 ~]$" in conn.find_prompt()
         addrs = json.loads(conn.send_command("ip -j addr"))
         assert {"lo", "eth0", "eth1"} <= {a["ifname"] for a in addrs}
         assert "10.1.8.10" in json.dumps(addrs)  # the pair's service address sits on the primary
         assert "command not found" in conn.send_command("frobnicate")
-    finally:
-        conn.disconnect()
 
 
 def test_unknown_command_errors_as_the_platform_prints_them(lab: dict[str, Any]) -> None:
-    conn = _ssh(lab, "core-1", "huawei")
-    try:
+    with _ssh(lab, "core-1", "huawei") as conn:
         out = conn.send_command("display frobnicate", expect_string=r"<core-1>")
         assert "Error: Unrecognized command found at '^' position." in out
         assert "^" in out.splitlines()[0]
-    finally:
-        conn.disconnect()
-    conn = _ssh(lab, "edge-br-1", "cisco_ios")
-    try:
+    with _ssh(lab, "edge-br-1", "cisco_ios") as conn:
         assert "% Invalid input detected at '^' marker." in conn.send_command("show frobnicate")
-    finally:
-        conn.disconnect()
 
 
 def test_config_commands_change_the_running_config(lab: dict[str, Any]) -> None:
-    conn = _ssh(lab, "acc-jiefang-01", "huawei")
-    try:
+    with _ssh(lab, "acc-jiefang-01", "huawei") as conn:
         conn.send_config_set(["interface GigabitEthernet0/0/9", "description provisioned-by-test"])
         config = conn.send_command("display current-configuration")
         block = config.split("interface GigabitEthernet0/0/9\n", 1)[1].split("#", 1)[0]
@@ -230,8 +217,6 @@ def test_config_commands_change_the_running_config(lab: dict[str, Any]) -> None:
         ):
             conn.send_command(line, expect_string=prompt)
         assert "provisioned-by-test" not in conn.send_command("display current-configuration")
-    finally:
-        conn.disconnect()
 
 
 def test_paging_until_disabled(lab: dict[str, Any]) -> None:
@@ -329,8 +314,7 @@ def test_config_faults_show_in_config_and_cli(lab: dict[str, Any]) -> None:
         control.request(ep, {"op": "fault-add", "kind": kind, "device": "core-2"})["faults"][0]
         for kind in ("rt-leak", "cross-vrf-route", "telnet-on", "idle-timeout-0")
     ]
-    conn = _ssh(lab, "core-2", "huawei")
-    try:
+    with _ssh(lab, "core-2", "huawei") as conn:
         verbose = conn.send_command("display ip vpn-instance verbose ZW_PUBLIC")
         assert "  Import VPN Targets : 65000:10 65000:90" in verbose
         config = conn.send_command("display current-configuration")
@@ -342,17 +326,12 @@ def test_config_faults_show_in_config_and_cli(lab: dict[str, Any]) -> None:
         assert "TELNET IPv4 server                       :Enable" in conn.send_command(
             "display telnet server status"
         )
-    finally:
-        conn.disconnect()
         for f in faults:
             control.request(ep, {"op": "fault-clear", "id": f["id"]})
-    conn = _ssh(lab, "core-2", "huawei")
-    try:
+    with _ssh(lab, "core-2", "huawei") as conn:
         config = conn.send_command("display current-configuration")
         assert "65000:90 import" not in config.split("ip vpn-instance ZW_PUBLIC")[1].split("#")[0]
         assert "undo telnet server enable" in config and " idle-timeout 0 0" not in config
-    finally:
-        conn.disconnect()
 
 
 def test_scenario_isolation_breach(lab: dict[str, Any]) -> None:
@@ -400,11 +379,8 @@ def test_database_faults_without_a_real_pair(lab: dict[str, Any]) -> None:
     assert "postgres" not in lab["ep"]["dc-db-1"]
 
     def vip_on(device: str) -> bool:
-        conn = _ssh(lab, device, "linux")
-        try:
+        with _ssh(lab, device, "linux") as conn:
             addrs = json.loads(conn.send_command("ip -j addr show"))
-        finally:
-            conn.disconnect()
         eth1 = next(a for a in addrs if a["ifname"] == "eth1")
         return "10.1.8.10" in {i["local"] for i in eth1["addr_info"]}
 
@@ -491,11 +467,8 @@ def test_vrp_and_usg_formats_as_the_real_platforms_print_them(
     from netops.collectors.parsers.firewall import huawei_hrp_state
     from netops.collectors.parsers.vrf import huawei_vpn_instance_verbose
 
-    conn = _ssh(lab, "core-1", "huawei")
-    try:
+    with _ssh(lab, "core-1", "huawei") as conn:
         verbose = conn.send_command("display ip vpn-instance verbose")
-    finally:
-        conn.disconnect()
     lines = verbose.splitlines()
     reference_vrfs = reference.vrfs_on("core-1")
     assert lines[0] == f" Total VPN-Instances configured : {len(reference_vrfs)}"
@@ -504,12 +477,9 @@ def test_vrp_and_usg_formats_as_the_real_platforms_print_them(
     assert vrfs["ZW_PUBLIC"]["rd"] == "65000:10"
     assert "65000:10" in vrfs["ZW_PUBLIC"]["import_targets"]
     assert all(v["interfaces"] for v in vrfs.values())
-    conn = _ssh(lab, "edge-fw-1", "huawei")
-    try:
+    with _ssh(lab, "edge-fw-1", "huawei") as conn:
         policy = conn.send_command("display security-policy rule all")
         hrp = conn.send_command("display hrp state")
-    finally:
-        conn.disconnect()
     rows = policy.splitlines()
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+08:00", rows[0])
     assert rows[1].startswith("Total:") and rows[2].startswith("RULE ID  RULE NAME")
@@ -586,8 +556,7 @@ def test_on_call_diagnostics_commands(
 ) -> None:
     """What a collect-diagnostics playbook sends: every command answers, templates parse."""
     ntc = {"huawei": "huawei_vrp"}.get(device_type, device_type)
-    conn = _ssh(lab, device, device_type)
-    try:
+    with _ssh(lab, device, device_type) as conn:
         for command in commands:
             out = conn.send_command(command)
             assert out.strip(), command
@@ -598,5 +567,3 @@ def test_on_call_diagnostics_commands(
                 if command == "show lldp neighbors":
                     expected = {reference.peer(link, device) for link in reference.links_of(device)}
                     assert {r["neighbor_name"] for r in rows} == expected
-    finally:
-        conn.disconnect()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,21 +14,14 @@ from netops.playbooks import PlaybookService
 from netops.settings import load_settings
 from netops.store import Store
 from tests.conftest import REFERENCE, ROOT
-from tests.dbha.conftest import require_postgres
+from tests.dbha.conftest import running_pair
 from tests.playbooks.conftest import SHIPPED
 
 
 @pytest.fixture(scope="module")
 def pair() -> Iterator[PgPair]:
-    require_postgres()
-    base = Path(tempfile.mkdtemp(prefix="netops-pg-playbook-"))
-    pg = PgPair(base, pgbackrest=False)
-    try:
-        pg.start()
+    with running_pair("netops-pg-playbook-", pgbackrest=False) as pg:
         yield pg
-    finally:
-        pg.teardown()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

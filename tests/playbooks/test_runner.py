@@ -15,6 +15,20 @@ from tests.playbooks.fakes import BASE_VRP, FakeNetwork, FakeSession
 Make = Callable[..., PlaybookService]
 
 
+#: a change whose post-check fails; on a device that ignores undo, the rollback fails too
+ADD_THEN_FAIL = """\
+name: add-then-fail
+description: Adds a line, then a post-check fails; the device ignores undo.
+mode: change
+steps:
+  - task: config
+    args: {lines: {huawei_vrp: "interface GigabitEthernet0/0/5\\n description left-behind\\n"}}
+post_checks:
+  - task: config_contains
+    args: {view: interface GigabitEthernet0/0/5, present: [shutdown]}
+"""
+
+
 def _run(service: PlaybookService, targets: list[str], commit: bool = False, **params: str):  # type: ignore[no-untyped-def]
     request = service.prepare(
         "set-description",
@@ -132,18 +146,7 @@ def test_a_restore_that_does_not_restore_is_loud(
     service = make_service()
     name = vrp_access(reference, 1)[0]
     network.device(name, reject=(), ignore_negations=True)
-    failing = """\
-    name: add-then-fail
-    description: Adds a line, then a post-check fails; the device ignores undo.
-    mode: change
-    steps:
-      - task: config
-        args: {lines: {huawei_vrp: "interface GigabitEthernet0/0/5\\n description left-behind\\n"}}
-    post_checks:
-      - task: config_contains
-        args: {view: interface GigabitEthernet0/0/5, present: [shutdown]}
-    """
-    service = make_service(failing)
+    service = make_service(ADD_THEN_FAIL)
     run = service.run(service.prepare("add-then-fail", targets=[name], commit=True, actor="t"))
     r = run.results[0]
     assert (r.status, run.status, r.changed) == ("rollback_failed", "rollback_failed", True)
@@ -349,18 +352,7 @@ def test_metrics_from_the_audit_trail(
 ) -> None:
     from netops.playbooks.metrics import families
 
-    failing = """\
-    name: add-then-fail
-    description: Adds a line, then a post-check fails; the device ignores undo.
-    mode: change
-    steps:
-      - task: config
-        args: {lines: {huawei_vrp: "interface GigabitEthernet0/0/5\\n description left-behind\\n"}}
-    post_checks:
-      - task: config_contains
-        args: {view: interface GigabitEthernet0/0/5, present: [shutdown]}
-    """
-    service = make_service(failing)
+    service = make_service(ADD_THEN_FAIL)
     name = vrp_access(reference, 1)[0]
     network.device(name, ignore_negations=True)
     _run(service, [name])

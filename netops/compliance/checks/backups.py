@@ -8,7 +8,8 @@ from datetime import datetime
 
 from netops.compliance.checks import check
 from netops.compliance.context import Context
-from netops.inventory.model import BackupRule
+from netops.compliance.snapshot import first
+from netops.inventory.model import BackupPolicy, BackupRule, HaPair
 from netops.models import (
     RECORD_KINDS,
     ConfigBackupStatus,
@@ -36,11 +37,7 @@ def config_backups(ctx: Context) -> Iterator[Finding]:
                 continue
             done.add(device.name)
             rs = ctx.snap.get("config_backup", device.name)
-            status = (
-                next((r for r in rs.records if isinstance(r, ConfigBackupStatus)), None)
-                if rs
-                else None
-            )
+            status = first(rs, ConfigBackupStatus)
             policy_ev = ctx.ev_inventory(
                 f"policy {policy.name}: automatic backup at most {limit:g} h old", device.name
             )
@@ -114,53 +111,58 @@ def _backup_text(rec: Record) -> str:
     return ", ".join(f"{k}={data[k]}" for k in keys if k in data)
 
 
-@check("BK-02")
-def database_backups(ctx: Context) -> Iterator[Finding]:
+def _database_pairs(ctx: Context) -> Iterator[tuple[BackupPolicy, HaPair]]:
+    """Each HA pair a database backup policy applies to (pairs the inventory lacks skipped)."""
     for policy in ctx.inv.backup_policies:
         if policy.kind != "database":
             continue
         for pair_name in policy.applies_to.ha_pairs:
             pair = ctx.inv.ha_pair_by_name.get(pair_name)
-            if pair is None:
-                continue
-            records = _db_records(ctx, pair.name, pair.members, "db_backup")
-            backups = [(r, e) for r, e in records if isinstance(r, DbBackup)]
-            if not backups:
-                yield ctx.finding(
-                    "BK-02",
-                    "NEEDS_EVIDENCE",
-                    pair.name,
-                    "no database backup records collected",
-                    pair.members,
-                    [ctx.ev_inventory(f"policy {policy.name}")],
-                )
-                continue
-            problems, evidence = [], []
-            for trigger, rule in (("automatic", policy.automatic), ("manual", policy.manual)):
-                if rule is None:
-                    continue
-                problem, ev = _newest(ctx, backups, trigger, rule)
-                evidence += ev
-                if problem:
-                    problems.append(problem)
-            evidence.append(
-                ctx.ev_inventory(
-                    f"policy {policy.name}: automatic <= {policy.automatic.max_age_hours if policy.automatic else '-'} h, manual <= {policy.manual.max_age_hours if policy.manual else '-'} h"
-                )
+            if pair is not None:
+                yield policy, pair
+
+
+@check("BK-02")
+def database_backups(ctx: Context) -> Iterator[Finding]:
+    for policy, pair in _database_pairs(ctx):
+        records = _db_records(ctx, pair.name, pair.members, "db_backup")
+        backups = [(r, e) for r, e in records if isinstance(r, DbBackup)]
+        if not backups:
+            yield ctx.finding(
+                "BK-02",
+                "NEEDS_EVIDENCE",
+                pair.name,
+                "no database backup records collected",
+                pair.members,
+                [ctx.ev_inventory(f"policy {policy.name}")],
             )
-            if problems:
-                yield ctx.finding(
-                    "BK-02", "FAIL", pair.name, "; ".join(problems), pair.members, evidence
-                )
-            else:
-                yield ctx.finding(
-                    "BK-02",
-                    "PASS",
-                    pair.name,
-                    "automatic and manual database backups within policy",
-                    pair.members,
-                    evidence,
-                )
+            continue
+        problems, evidence = [], []
+        for trigger, rule in (("automatic", policy.automatic), ("manual", policy.manual)):
+            if rule is None:
+                continue
+            problem, ev = _newest(ctx, backups, trigger, rule)
+            evidence += ev
+            if problem:
+                problems.append(problem)
+        evidence.append(
+            ctx.ev_inventory(
+                f"policy {policy.name}: automatic <= {policy.automatic.max_age_hours if policy.automatic else '-'} h, manual <= {policy.manual.max_age_hours if policy.manual else '-'} h"
+            )
+        )
+        if problems:
+            yield ctx.finding(
+                "BK-02", "FAIL", pair.name, "; ".join(problems), pair.members, evidence
+            )
+        else:
+            yield ctx.finding(
+                "BK-02",
+                "PASS",
+                pair.name,
+                "automatic and manual database backups within policy",
+                pair.members,
+                evidence,
+            )
 
 
 def _newest(
@@ -189,58 +191,54 @@ def _newest(
 def restore_verified(ctx: Context) -> Iterator[Finding]:
     if "db_verify" not in RECORD_KINDS:
         return  # no collector reports restore tests yet
-    for policy in ctx.inv.backup_policies:
-        if policy.kind != "database" or policy.verify_max_age_hours is None:
+    for policy, pair in _database_pairs(ctx):
+        if policy.verify_max_age_hours is None:
             continue
-        for pair_name in policy.applies_to.ha_pairs:
-            pair = ctx.inv.ha_pair_by_name.get(pair_name)
-            if pair is None:
-                continue
-            records = _db_records(ctx, pair.name, pair.members, "db_verify")
-            ok = sorted(
-                ((r, e) for r, e in records if getattr(r, "ok", False)),
-                key=lambda x: getattr(x[0], "finished_at", ctx.now),
+        records = _db_records(ctx, pair.name, pair.members, "db_verify")
+        ok = sorted(
+            ((r, e) for r, e in records if getattr(r, "ok", False)),
+            key=lambda x: getattr(x[0], "finished_at", ctx.now),
+        )
+        limit = policy.verify_max_age_hours
+        if not records:
+            yield ctx.finding(
+                "BK-03",
+                "NEEDS_EVIDENCE",
+                pair.name,
+                "no restore test recorded",
+                pair.members,
+                [ctx.ev_inventory(f"policy {policy.name}: restore test every {limit:g} h")],
             )
-            limit = policy.verify_max_age_hours
-            if not records:
-                yield ctx.finding(
-                    "BK-03",
-                    "NEEDS_EVIDENCE",
-                    pair.name,
-                    "no restore test recorded",
-                    pair.members,
-                    [ctx.ev_inventory(f"policy {policy.name}: restore test every {limit:g} h")],
-                )
-            elif not ok:
-                yield ctx.finding(
-                    "BK-03",
-                    "FAIL",
-                    pair.name,
-                    "no successful restore test",
-                    pair.members,
-                    [e for _, e in records[-3:]],
-                )
-            elif (latest := max(records, key=lambda x: getattr(x[0], "finished_at", ctx.now)))[
-                0
-            ] is not ok[-1][0]:
-                yield ctx.finding(
-                    "BK-03",
-                    "FAIL",
-                    pair.name,
-                    f"the newest restore test failed ({getattr(latest[0], 'error', None) or 'no error recorded'}); "
-                    "the last good one is older",
-                    pair.members,
-                    [latest[1], ok[-1][1]],
-                )
-            else:
-                newest, ev = ok[-1]
-                age = _age_hours(ctx, getattr(newest, "finished_at", ctx.now))
-                verdict: Verdict = "FAIL" if age > limit else "PASS"
-                yield ctx.finding(
-                    "BK-03",
-                    verdict,
-                    pair.name,
-                    f"newest successful restore test {age:.1f} h old (policy {limit:g} h)",
-                    pair.members,
-                    [ev],
-                )
+        elif not ok:
+            yield ctx.finding(
+                "BK-03",
+                "FAIL",
+                pair.name,
+                "no successful restore test",
+                pair.members,
+                [e for _, e in records[-3:]],
+            )
+        elif (latest := max(records, key=lambda x: getattr(x[0], "finished_at", ctx.now)))[
+            0
+        ] is not ok[-1][0]:
+            yield ctx.finding(
+                "BK-03",
+                "FAIL",
+                pair.name,
+                f"the newest restore test failed ({getattr(latest[0], 'error', None) or 'no error recorded'}); "
+                "the last good one is older",
+                pair.members,
+                [latest[1], ok[-1][1]],
+            )
+        else:
+            newest, ev = ok[-1]
+            age = _age_hours(ctx, getattr(newest, "finished_at", ctx.now))
+            verdict: Verdict = "FAIL" if age > limit else "PASS"
+            yield ctx.finding(
+                "BK-03",
+                verdict,
+                pair.name,
+                f"newest successful restore test {age:.1f} h old (policy {limit:g} h)",
+                pair.members,
+                [ev],
+            )

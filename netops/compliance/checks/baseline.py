@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterator
 from ipaddress import IPv4Network
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence
 from netops.compliance.config import ConfigFacts, Line
 from netops.compliance.config.facts import Acl
 from netops.compliance.context import Context, unique
-from netops.compliance.snapshot import RecordSet
+from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import Device, Role
 from netops.models import (
     ConfigBackupStatus,
@@ -40,15 +39,12 @@ def _each(ctx: Context, check_id: str, judge: Judge) -> Iterator[Finding]:
         parsed = ctx.facts(device.name)
         if parsed is None:
             why = ctx.parse_errors.get(device.name)
-            yield ctx.finding(
+            yield ctx.not_collected(
                 check_id,
-                "NEEDS_EVIDENCE",
                 device.name,
                 f"the configuration of {device.name} could not be read ({why})"
                 if why
                 else f"no running configuration collected from {device.name}",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
             )
             continue
         yield judge(ctx, device, *parsed)
@@ -659,11 +655,7 @@ def ntp(ctx: Context) -> Iterator[Finding]:
             )
         ev = [ctx.ev_config(rs, s.line) for s in f.ntp_servers]
         status_rs = ctx.snap.get("ntp", device.name)
-        status = (
-            next((r for r in status_rs.records if isinstance(r, NtpStatus)), None)
-            if status_rs
-            else None
-        )
+        status = first(status_rs, NtpStatus)
         if status is None or status_rs is None:
             return ctx.finding(
                 "MG-10",
@@ -712,11 +704,8 @@ def access_ports(ctx: Context) -> Iterator[Finding]:
         if if_rs:
             state = {r.name: r for r in if_rs.records if isinstance(r, Interface)}
         sys_rs = ctx.snap.get("system", device.name)
-        uptime = (
-            next((r.uptime_seconds for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-            if sys_rs
-            else None
-        )
+        info = first(sys_rs, SystemInfo)
+        uptime = info.uptime_seconds if info else None
         no_nac, unused = [], []
         ports = [
             i
@@ -788,13 +777,8 @@ def access_ports(ctx: Context) -> Iterator[Finding]:
             continue
         parsed = ctx.facts(device.name)
         if parsed is None:
-            yield ctx.finding(
-                "MG-11",
-                "NEEDS_EVIDENCE",
-                device.name,
-                f"no running configuration collected from {device.name}",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
+            yield ctx.not_collected(
+                "MG-11", device.name, f"no running configuration collected from {device.name}"
             )
         else:
             yield judge(ctx, device, *parsed)
@@ -828,16 +812,8 @@ def config_archived(ctx: Context) -> Iterator[Finding]:
         name = device.name
         cfg_rs = ctx.snap.get("config", name)
         bk_rs = ctx.snap.get("config_backup", name)
-        running = (
-            next((r for r in cfg_rs.records if isinstance(r, RunningConfig)), None)
-            if cfg_rs
-            else None
-        )
-        status = (
-            next((r for r in bk_rs.records if isinstance(r, ConfigBackupStatus)), None)
-            if bk_rs
-            else None
-        )
+        running = first(cfg_rs, RunningConfig)
+        status = first(bk_rs, ConfigBackupStatus)
         bad: list[Evidence] = []
         good: list[Evidence] = []
         unknown: list[str] = []
@@ -888,7 +864,7 @@ def config_archived(ctx: Context) -> Iterator[Finding]:
                 name,
                 "not collected: " + ", ".join(unknown),
                 [name],
-                good or [_poll_evidence(ctx, name)],
+                good or [ctx.poll_evidence(name)],
                 severity="info",
             )
         else:
@@ -906,9 +882,7 @@ def software_version(ctx: Context) -> Iterator[Finding]:
             continue
         name = device.name
         rs = ctx.snap.get("version", name)
-        version = (
-            next((r for r in rs.records if isinstance(r, DeviceVersion)), None) if rs else None
-        )
+        version = first(rs, DeviceVersion)
         text = None
         if version is not None and rs is not None:
             text = (
@@ -919,20 +893,9 @@ def software_version(ctx: Context) -> Iterator[Finding]:
             ev = ctx.ev(rs, "version", text)
         else:
             sys_rs = ctx.snap.get("system", name)
-            info = (
-                next((r for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-                if sys_rs
-                else None
-            )
+            info = first(sys_rs, SystemInfo)
             if info is None or sys_rs is None or not info.sys_descr:
-                yield ctx.finding(
-                    "MG-14",
-                    "NEEDS_EVIDENCE",
-                    name,
-                    "software version not collected",
-                    [name],
-                    [_poll_evidence(ctx, name)],
-                )
+                yield ctx.not_collected("MG-14", name, "software version not collected")
                 continue
             text = info.sys_descr
             ev = ctx.ev(sys_rs, "system", text)

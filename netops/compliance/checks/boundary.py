@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Network, ip_network
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence
-from netops.compliance.context import Context
-from netops.compliance.snapshot import RecordSet
+from netops.compliance.context import Context, ipv4_network
+from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import Device, Role, ZoneKind
 from netops.models import Evidence, Finding, FirewallRule, SystemInfo, Verdict
 
@@ -121,14 +119,7 @@ def default_deny(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-01",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-01", device.name, "no security policy collected")
             continue
         rules, default = found
         bad = [
@@ -183,22 +174,14 @@ def _covers(a: tuple[str, ...], b: tuple[str, ...], addresses: bool = False) -> 
         return False
     if not addresses:
         return set(b) <= set(a)
-    nets_a = [_network(x) for x in a]
+    nets_a = [ipv4_network(x) for x in a]
     for x in b:
-        nb = _network(x)
+        nb = ipv4_network(x)
         if x in a:
             continue
         if nb is None or not any(na is not None and nb.subnet_of(na) for na in nets_a):
             return False
     return True
-
-
-def _network(text: str) -> IPv4Network | None:
-    try:
-        net = ip_network(text, strict=False)
-    except ValueError:
-        return None
-    return net if isinstance(net, IPv4Network) else None
 
 
 def shadowed_by(earlier: Rule, later: Rule) -> bool:
@@ -218,22 +201,12 @@ def minimal_rules(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-02",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-02", device.name, "no security policy collected")
             continue
         rules, _ = found
         sys_rs = ctx.snap.get("system", device.name)
-        uptime = (
-            next((r.uptime_seconds for r in sys_rs.records if isinstance(r, SystemInfo)), None)
-            if sys_rs
-            else None
-        )
+        info = first(sys_rs, SystemInfo)
+        uptime = info.uptime_seconds if info else None
         bad: list[Evidence] = []
         active = [r for r in rules if r.rule.enabled]
         for i, rule in enumerate(active):
@@ -280,14 +253,7 @@ def ips_profiles(ctx: Context) -> Iterator[Finding]:
     for device in _firewalls(ctx):
         found = policy(ctx, device.name)
         if found is None:
-            yield ctx.finding(
-                "BD-03",
-                "NEEDS_EVIDENCE",
-                device.name,
-                "no security policy collected",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
-            )
+            yield ctx.not_collected("BD-03", device.name, "no security policy collected")
             continue
         rules, _ = found
         internet = [

@@ -175,28 +175,12 @@ def physical_edges(ctx: Context) -> Iterator[Finding]:
             severity: Severity = (
                 "critical" if ctx.network_of(device.name) == "intranet" else "warning"
             )
-            yield ctx.finding(
+            yield ctx.not_collected(
                 "IS-01",
-                "NEEDS_EVIDENCE",
                 device.name,
                 f"no LLDP neighbours collected from {device.name}: its physical edges are unproven",
-                [device.name],
-                [_poll_evidence(ctx, device.name)],
                 severity=severity,
             )
-
-
-def _poll_evidence(ctx: Context, device: str) -> Evidence:
-    polls = ctx.snap.polls(device)
-    if not polls:
-        return ctx.ev_inventory(f"{device}: no poll result recorded", device)
-    p = max(polls, key=lambda r: r.started_at)
-    text = f"last {p.transport} poll {'ok' if p.ok else 'failed'}" + (
-        f": {p.reason} {p.error or ''}".rstrip() if not p.ok else ""
-    )
-    return Evidence(
-        kind="poll", device=device, source=p.transport, collected_at=p.started_at, text=text
-    )
 
 
 def _judge_edge(ctx: Context, sightings: list[_Sighting]) -> Finding:
@@ -510,13 +494,10 @@ def addressing(ctx: Context) -> Iterator[Finding]:
         sets = {k: ctx.snap.get(k, name) for k in ("interface", "arp", "route")}
         if not any(sets.values()):
             if ctx.is_network_device(device):
-                yield ctx.finding(
+                yield ctx.not_collected(
                     "IS-03",
-                    "NEEDS_EVIDENCE",
                     name,
                     f"no interfaces, ARP or routes collected from {name}",
-                    [name],
-                    [_poll_evidence(ctx, name)],
                     severity="warning",
                 )
             continue

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from ipaddress import IPv4Address
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence, _special
+from netops.compliance.checks.isolation import _special
 from netops.compliance.context import Context
-from netops.compliance.snapshot import RecordSet
+from netops.compliance.snapshot import RecordSet, first
 from netops.inventory import HaKind, HaPair, Role
 from netops.models import (
     DbNodeStatus,
@@ -71,7 +71,7 @@ def device_up(ctx: Context, device: str) -> tuple[bool | None, Evidence]:
     for p in sorted(polls, key=lambda r: r.started_at):
         latest[p.transport] = p
     up = any(p.ok or p.reason in ALIVE_REASONS for p in latest.values())
-    return up, _poll_evidence(ctx, device)
+    return up, ctx.poll_evidence(device)
 
 
 @check("AR-01")
@@ -165,9 +165,7 @@ def _pair(ctx: Context, pair: HaPair) -> Finding:
         nodes: dict[str, DbNodeStatus] = {}
         for member in pair.members:
             rs = ctx.snap.get("db_node", member)
-            node = (
-                next((r for r in rs.records if isinstance(r, DbNodeStatus)), None) if rs else None
-            )
+            node = first(rs, DbNodeStatus)
             if node is not None and rs is not None:
                 nodes[member] = node
                 evidence.append(
@@ -194,7 +192,7 @@ def _pair(ctx: Context, pair: HaPair) -> Finding:
     else:
         for member in pair.members:
             rs = ctx.snap.get("ha_state", member)
-            state = next((r for r in rs.records if isinstance(r, HaState)), None) if rs else None
+            state = first(rs, HaState)
             if state is not None and rs is not None:
                 evidence.append(
                     ctx.ev(

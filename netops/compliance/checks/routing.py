@@ -10,13 +10,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, ip_network
+from ipaddress import IPv4Address, IPv4Network
 
 import networkx as nx
 
 from netops.compliance.checks import check
-from netops.compliance.checks.isolation import _poll_evidence, resolve_neighbor
-from netops.compliance.context import Context, unique
+from netops.compliance.checks.isolation import resolve_neighbor
+from netops.compliance.context import Context, ipv4_network, unique
 from netops.compliance.identity import normalize_mac
 from netops.compliance.snapshot import RecordSet
 from netops.inventory import Crossing, Role, ZoneKind
@@ -196,14 +196,6 @@ def _skip(prefix: IPv4Network) -> bool:
     return any(prefix.subnet_of(p) for p in _SKIP_PREFIXES) if prefix.version == 4 else True
 
 
-def _net(text: str) -> IPv4Network | None:
-    try:
-        net = ip_network(text, strict=False)
-    except ValueError:
-        return None
-    return net if isinstance(net, IPv4Network) else None
-
-
 def _node_name(node: tuple[str, str]) -> str:
     return f"{node[0]}/{node[1]}" if node[1] else node[0]
 
@@ -281,13 +273,10 @@ def route_targets(ctx: Context) -> Iterator[Finding]:
     pes = sorted({d for v in ctx.inv.vrfs for d in v.devices})
     missing = [d for d in pes if d not in seen_devices]
     for device in missing:
-        yield ctx.finding(
+        yield ctx.not_collected(
             "IS-04",
-            "NEEDS_EVIDENCE",
             device,
             f"no VPN instances collected from PE {device}: its route targets are unproven",
-            [device],
-            [_poll_evidence(ctx, device)],
         )
     for vnode in nodes:
         if ctx.zone_of_vrf.get(vnode.vrf.name) is None and (
@@ -341,13 +330,8 @@ def explicit_leaks(ctx: Context) -> Iterator[Finding]:
         parsed = ctx.facts(name)
         route_rs = ctx.snap.get("route", name)
         if parsed is None and route_rs is None:
-            yield ctx.finding(
-                "IS-05",
-                "NEEDS_EVIDENCE",
-                name,
-                f"neither configuration nor routes collected from {name}",
-                [name],
-                [_poll_evidence(ctx, name)],
+            yield ctx.not_collected(
+                "IS-05", name, f"neither configuration nor routes collected from {name}"
             )
             continue
         offences: list[Evidence] = []
@@ -365,7 +349,7 @@ def explicit_leaks(ctx: Context) -> Iterator[Finding]:
                     continue
                 if rec.next_hop_vrf == (rec.vrf or "public"):
                     continue
-                net = _net(rec.prefix)
+                net = ipv4_network(rec.prefix)
                 if (rec.vrf, str(net), rec.next_hop_vrf) in seen:
                     continue
                 offences.append(ctx.ev(route_rs, "route", RouteRef(route_rs, rec).text()))
@@ -417,18 +401,15 @@ def default_routes(ctx: Context) -> Iterator[Finding]:
             if not ctx.is_network_device(device) and not routes:
                 continue
             if not routes and ctx.facts(name) is None:
-                yield ctx.finding(
+                yield ctx.not_collected(
                     "IS-06",
-                    "NEEDS_EVIDENCE",
                     name,
                     f"no routes or configuration collected from intranet device {name}",
-                    [name],
-                    [_poll_evidence(ctx, name)],
                 )
                 continue
             bad = []
             for ref in routes:
-                net = _net(ref.route.prefix)
+                net = ipv4_network(ref.route.prefix)
                 if net is None or (_skip(net) and net.prefixlen != 0):
                     continue
                 outside = not any(net.subnet_of(p) for p in intranet_prefixes)
@@ -442,7 +423,7 @@ def default_routes(ctx: Context) -> Iterator[Finding]:
                 if outside or nh_outside or ref.route.next_hop_vrf:
                     bad.append(ref)
             if bad:
-                default = any(_net(r.route.prefix) == IPv4Network("0.0.0.0/0") for r in bad)
+                default = any(ipv4_network(r.route.prefix) == IPv4Network("0.0.0.0/0") for r in bad)
                 yield ctx.finding(
                     "IS-06",
                     "FAIL",
@@ -466,7 +447,7 @@ def default_routes(ctx: Context) -> Iterator[Finding]:
             zone = ctx.zone_of_vrf.get(r.vrf or "")
             if zone is None or ctx.zone_kind(zone) not in (ZoneKind.PUBLIC, ZoneKind.DEDICATED):
                 continue
-            if _net(r.prefix) != IPv4Network("0.0.0.0/0"):
+            if ipv4_network(r.prefix) != IPv4Network("0.0.0.0/0"):
                 continue
             target = f"{name}/{r.vrf}"
             ev = [_route_evidence(ctx, ref)]
@@ -527,7 +508,7 @@ def _route_evidence(ctx: Context, ref: RouteRef) -> Evidence:
         parsed = ctx.facts(ref.rs.device)
         if parsed:
             for s in parsed[0].static_routes:
-                if str(s.prefix) == str(_net(ref.route.prefix)) and s.vrf == ref.route.vrf:
+                if str(s.prefix) == str(ipv4_network(ref.route.prefix)) and s.vrf == ref.route.vrf:
                     return ctx.ev_config(ref.rs, s.line)
     return ctx.ev(
         ref.rs,
@@ -702,7 +683,7 @@ def forwarding_walk(ctx: Context) -> Iterator[Finding]:
     destinations: dict[str, list[IPv4Address]] = {}
     for device in ctx.inv.devices:
         for ref in routes_of(ctx, device.name):
-            net = _net(ref.route.prefix)
+            net = ipv4_network(ref.route.prefix)
             if net is None:
                 continue
             tables.setdefault((device.name, ref.route.vrf or ""), _Table()).routes.append(
@@ -723,13 +704,8 @@ def forwarding_walk(ctx: Context) -> Iterator[Finding]:
     for border in borders:
         starts = [k for k in tables if k[0] == border.name]
         if not starts:
-            yield ctx.finding(
-                "IS-08",
-                "NEEDS_EVIDENCE",
-                border.name,
-                f"no routing table collected from border router {border.name}",
-                [border.name],
-                [_poll_evidence(ctx, border.name)],
+            yield ctx.not_collected(
+                "IS-08", border.name, f"no routing table collected from border router {border.name}"
             )
             continue
         if not destinations:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv4Network, ip_address
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
 
-from netops.compliance.config.facts import PasswordStorage
+from netops.compliance.config.facts import PasswordStorage, Server
+from netops.compliance.config.tree import Line
 
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 #: how a collector masks a secret before storing (``******``, ``<removed>``, ``<secret>``...)
@@ -76,3 +77,28 @@ def words_after(words: list[str], keyword: str) -> str | None:
         return words[words.index(keyword) + 1]
     except (ValueError, IndexError):
         return None
+
+
+def add_server(
+    servers: list[Server], words: list[str], line: Line, vrf_keyword: str, start: int = 2
+) -> None:
+    """Append the first IPv4 address of ``words[start:]`` (a loghost, an NTP server) to
+    ``servers``, in the VRF named after ``vrf_keyword``; nothing when there is no address."""
+    address = next((x for x in words[start:] if is_ipv4(x)), None)
+    if address:
+        servers.append(Server(IPv4Address(address), words_after(words, vrf_keyword), line))
+
+
+def timeout_seconds(words: list[str]) -> int:
+    """``idle-timeout M [S]`` / ``exec-timeout M [S]`` in seconds (a missing part is 0)."""
+    minutes = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+    seconds = int(words[2]) if len(words) > 2 and words[2].isdigit() else 0
+    return minutes * 60 + seconds
+
+
+def interface_address(words: list[str]) -> IPv4Interface | None:
+    """``ip address A MASK|LENGTH ...`` as an interface address; None when it is not one."""
+    if len(words) < 4 or not is_ipv4(words[2]):
+        return None
+    length = mask_length(words[3])
+    return None if length is None else IPv4Interface(f"{words[2]}/{length}")

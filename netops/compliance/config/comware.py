@@ -11,11 +11,10 @@ login lockout (``password-control``), remote lines (``line vty`` on Comware 7,
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address
 
 from netops.compliance.config import vrp
-from netops.compliance.config.common import is_ipv4, is_masked, storage_of, words_after
-from netops.compliance.config.facts import ConfigFacts, LocalUser, Server, StaticRoute
+from netops.compliance.config.common import add_server, is_masked, storage_of
+from netops.compliance.config.facts import ConfigFacts, LocalUser, StaticRoute
 from netops.compliance.config.tree import ConfigTree, Line
 
 #: first words of the lines the global loop reads (a cheap filter before the expressions)
@@ -62,17 +61,9 @@ def parse_comware(tree: ConfigTree) -> ConfigFacts:
         elif text.startswith("info-center loghost ") and not text.startswith(
             "info-center loghost source"
         ):
-            address = next((x for x in w[2:] if is_ipv4(x)), None)
-            if address:
-                facts.loghosts.append(
-                    Server(IPv4Address(address), words_after(w, "vpn-instance"), line)
-                )
+            add_server(facts.loghosts, w, line, "vpn-instance")
         elif text.startswith("ntp-service unicast-server "):
-            address = next((x for x in w[2:] if is_ipv4(x)), None)
-            if address:
-                facts.ntp_servers.append(
-                    Server(IPv4Address(address), words_after(w, "vpn-instance"), line)
-                )
+            add_server(facts.ntp_servers, w, line, "vpn-instance")
         elif text.startswith("ip route-static ") and not line.parents:
             route = _static_route(line)
             if route:

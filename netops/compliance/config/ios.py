@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from netops.compliance.config.common import (
+    add_server,
+    interface_address,
     is_ipv4,
     is_masked,
-    mask_length,
     network,
     storage_of,
+    timeout_seconds,
     wildcard_network,
     words_after,
 )
@@ -22,7 +24,6 @@ from netops.compliance.config.facts import (
     IfConfig,
     LocalUser,
     PasswordStorage,
-    Server,
     SnmpV3Group,
     StaticRoute,
     VpnInstance,
@@ -90,13 +91,9 @@ def parse_ios(tree: ConfigTree) -> ConfigFacts:
         elif text.startswith("snmp-server"):
             _snmp(facts, line)
         elif re.match(r"^logging (host )?(vrf \S+ )?\d", text):
-            address = next((x for x in w[1:] if is_ipv4(x)), None)
-            if address:
-                facts.loghosts.append(Server(IPv4Address(address), words_after(w, "vrf"), line))
+            add_server(facts.loghosts, w, line, "vrf", start=1)
         elif text.startswith("ntp server "):
-            address = next((x for x in w[2:] if is_ipv4(x)), None)
-            if address:
-                facts.ntp_servers.append(Server(IPv4Address(address), words_after(w, "vrf"), line))
+            add_server(facts.ntp_servers, w, line, "vrf")
         elif w[0] == "interface" and len(w) >= 2:
             facts.interfaces.append(_interface(line))
         elif text.startswith("ip route "):
@@ -127,9 +124,7 @@ def _vty(line: Line) -> Vty:
         elif child.text.startswith("access-class") and len(w) >= 3 and w[2] == "in":
             vty.acl, vty.acl_line = w[1], child
         elif child.text.startswith("exec-timeout"):
-            minutes = int(w[1]) if len(w) > 1 and w[1].isdigit() else 0
-            seconds = int(w[2]) if len(w) > 2 and w[2].isdigit() else 0
-            vty.idle_seconds, vty.idle_line = minutes * 60 + seconds, child
+            vty.idle_seconds, vty.idle_line = timeout_seconds(w), child
         elif child.text == "no exec":
             vty.protocols, vty.protocol_line = frozenset(), child
     return vty
@@ -211,10 +206,8 @@ def _interface(line: Line) -> IfConfig:
             iface.nac_lines.append(child)
         elif re.match(r"^(ip )?vrf forwarding \S+", text):
             iface.vrf = w[-1]
-        elif text.startswith("ip address ") and len(w) >= 4 and is_ipv4(w[2]):
-            length = mask_length(w[3])
-            if length is not None:
-                iface.addresses.append(IPv4Interface(f"{w[2]}/{length}"))
+        elif text.startswith("ip address ") and (address := interface_address(w)):
+            iface.addresses.append(address)
     if iface.addresses and iface.mode is None:
         iface.mode = "routed"
     return iface

@@ -8,14 +8,16 @@ USG6000(E) V600; where releases differ (``ipv4-family`` under a VPN instance or 
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from netops.compliance.config.common import (
+    add_server,
+    interface_address,
     is_ipv4,
     is_masked,
-    mask_length,
     network,
     storage_of,
+    timeout_seconds,
     wildcard_network,
     words_after,
 )
@@ -27,7 +29,6 @@ from netops.compliance.config.facts import (
     IfConfig,
     LocalUser,
     PolicyRule,
-    Server,
     SnmpV3Group,
     StaticRoute,
     VpnInstance,
@@ -110,16 +111,9 @@ def _global(facts: ConfigFacts, line: Line) -> None:
     elif text.startswith("snmp-agent"):
         _snmp(facts, line)
     elif re.match(r"^info-center loghost (vpn-instance \S+ )?\d", text):
-        vrf = words_after(w, "vpn-instance")
-        address = next((x for x in w[2:] if is_ipv4(x)), None)
-        if address:
-            facts.loghosts.append(Server(IPv4Address(address), vrf, line))
+        add_server(facts.loghosts, w, line, "vpn-instance")
     elif re.match(r"^ntp-service unicast-server ", text):
-        address = next((x for x in w[2:] if is_ipv4(x)), None)
-        if address:
-            facts.ntp_servers.append(
-                Server(IPv4Address(address), words_after(w, "vpn-instance"), line)
-            )
+        add_server(facts.ntp_servers, w, line, "vpn-instance")
     elif text.startswith("ip route-static "):
         route = _static_route(line)
         if route:
@@ -146,9 +140,7 @@ def _vty(line: Line) -> Vty:
         elif re.match(r"^acl (ipv6 )?\S+ inbound", child.text) and "ipv6" not in w:
             vty.acl, vty.acl_line = w[1], child
         elif child.text.startswith("idle-timeout"):
-            minutes = int(w[1]) if len(w) > 1 and w[1].isdigit() else 0
-            seconds = int(w[2]) if len(w) > 2 and w[2].isdigit() else 0
-            vty.idle_seconds, vty.idle_line = minutes * 60 + seconds, child
+            vty.idle_seconds, vty.idle_line = timeout_seconds(w), child
     return vty
 
 
@@ -255,10 +247,8 @@ def _interface(line: Line) -> IfConfig:
             iface.nac_lines.append(child)
         elif text.startswith("ip binding vpn-instance"):
             iface.vrf = w[3] if len(w) > 3 else None
-        elif text.startswith("ip address ") and len(w) >= 4 and is_ipv4(w[2]):
-            length = mask_length(w[3])
-            if length is not None:
-                iface.addresses.append(IPv4Interface(f"{w[2]}/{length}"))
+        elif text.startswith("ip address ") and (address := interface_address(w)):
+            iface.addresses.append(address)
     if iface.addresses and iface.mode is None:
         iface.mode = "routed"
     return iface

@@ -13,9 +13,10 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from ipaddress import IPv4Network
 
 from netops.lab import configedit
-from netops.lab.state import Lab, LabDevice
+from netops.lab.state import Lab, LabDevice, RouteRow
 
 Handler = Callable[[list[str]], str]
 
@@ -33,6 +34,8 @@ class Shell:
 
     more_prompt = "  ---- More ----"
     page_lines = 24
+    #: what the command entering config mode prints (``system-view``, ``configure terminal``)
+    config_mode_text = ""
 
     def __init__(self, lab: Lab, dev: LabDevice, username: str) -> None:
         self.lab = lab
@@ -63,6 +66,30 @@ class Shell:
 
     def config_command(self, line: str) -> str:
         """A line typed in config mode that no table command took."""
+        return ""
+
+    # -- modes --------------------------------------------------------------------------------
+    def enter_config_mode(self, _: list[str]) -> str:
+        """``system-view`` / ``configure terminal``."""
+        self.config_mode = True
+        self.view = []
+        return self.config_mode_text
+
+    def leave_view(self, _: list[str]) -> str:
+        """``quit`` / ``exit``: up one view, then out of config mode, then out of the session."""
+        if self.config_mode:
+            if self.view:
+                self.view = self.view[:-1]
+            else:
+                self.config_mode = False
+            return ""
+        self.closed = True
+        return ""
+
+    def leave_config_mode(self, _: list[str]) -> str:
+        """``return`` / ``end``: straight back to the user view."""
+        self.config_mode = False
+        self.view = []
         return ""
 
     # -- engine -------------------------------------------------------------------------------
@@ -197,6 +224,27 @@ def _apply_pipe(text: str, pipe: str) -> str:
                 return "\n".join(lines[i:])
         return ""
     return text
+
+
+def sorted_routes(rows: list[RouteRow]) -> list[RouteRow]:
+    """Route rows in routing-table order: by network address, then prefix length."""
+    return sorted(
+        rows, key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
+    )
+
+
+def cisco_short(name: str) -> str:
+    """An interface name as IOS abbreviates it (``Gi1/0/1``, ``Te1/1/1``)."""
+    return name.replace("TenGigabitEthernet", "Te").replace("GigabitEthernet", "Gi")
+
+
+def comware_short(name: str) -> str:
+    """An interface name as Comware abbreviates it (``GE1/0/1``, ``XGE1/0/49``, ``Vlan10``)."""
+    return (
+        name.replace("Ten-GigabitEthernet", "XGE")
+        .replace("GigabitEthernet", "GE")
+        .replace("Vlan-interface", "Vlan")
+    )
 
 
 def uptime_text(seconds: float, style: str = "huawei") -> str:

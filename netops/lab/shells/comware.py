@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
-from netops.lab import configedit
 from netops.lab.shells import diagnostics
-from netops.lab.shells.base import uptime_text
+from netops.lab.shells.base import comware_short, sorted_routes, uptime_text
 from netops.lab.shells.huawei import HuaweiShell
 from netops.lab.state import mac_text, route_rows
 
@@ -49,15 +46,10 @@ _WORDS = {
 }
 
 
-def _short(name: str) -> str:
-    return (
-        name.replace("Ten-GigabitEthernet", "XGE")
-        .replace("GigabitEthernet", "GE")
-        .replace("Vlan-interface", "Vlan")
-    )
-
-
 class ComwareShell(HuaweiShell):
+    config_mode_text = "System View: return to User View with Ctrl+Z."
+    config_words = _WORDS
+
     def setup(self) -> None:
         a = self.add
         a("display version", self.version)
@@ -72,10 +64,10 @@ class ComwareShell(HuaweiShell):
         a("display interface brief", self.if_brief)
         a("display this", self.display_this)
         a("screen-length disable", self.no_paging)
-        a("system-view", self.system_view)
+        a("system-view", self.enter_config_mode)
         a("save", self.save)
-        a("quit", self.quit)
-        a("return", self.ret)
+        a("quit", self.leave_view)
+        a("return", self.leave_config_mode)
         diagnostics.REGISTER[self.dialect](self)
 
     def banner(self) -> str:
@@ -94,11 +86,6 @@ class ComwareShell(HuaweiShell):
         self.paging = False
         return ""
 
-    def system_view(self, _: list[str]) -> str:
-        self.config_mode = True
-        self.view = []
-        return "System View: return to User View with Ctrl+Z."
-
     def save(self, args: list[str]) -> str:
         if args[:1] == ["force"]:
             self.dev.saved_config_text = self.dev.config_text
@@ -107,15 +94,6 @@ class ComwareShell(HuaweiShell):
                 "Saved the current configuration to mainboard device successfully."
             )
         return super().save(args)
-
-    def config_command(self, line: str) -> str:
-        if line.split()[0].lower() not in _WORDS:
-            return "\x00unknown"
-        if configedit.is_view(self.dialect, line):
-            self.enter(line)
-        else:
-            self.edit(line)
-        return ""
 
     def prompt(self) -> str:
         name = self.dev.facts.hostname or self.dev.name
@@ -170,7 +148,7 @@ class ComwareShell(HuaweiShell):
         ]
         for r in self.lab.lldp_rows(self.dev):
             out.append(
-                f"{r.sys_name:<23}{_short(r.local_port):<16}{mac_text(r.chassis_mac, 'huawei'):<16}{r.port_id}"
+                f"{r.sys_name:<23}{comware_short(r.local_port):<16}{mac_text(r.chassis_mac, 'huawei'):<16}{r.port_id}"
             )
         return "\n".join(out)
 
@@ -244,9 +222,7 @@ class ComwareShell(HuaweiShell):
     def routing(self, args: list[str]) -> str:
         vrf = args[1] if args[:1] == ["vpn-instance"] and len(args) > 1 else None
         rows = [r for r in route_rows(self.lab, self.dev) if r.vrf == vrf]
-        rows.sort(
-            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
-        )
+        rows = sorted_routes(rows)
         out = [
             "",
             f"Destinations : {len(rows)}        Routes : {len(rows)}",
@@ -256,7 +232,7 @@ class ComwareShell(HuaweiShell):
         for r in rows:
             proto = {"direct": "Direct", "static": "Static"}.get(r.protocol, r.protocol)
             out.append(
-                f"{r.prefix:<19}{proto:<8}{r.preference:<4}{0:<12}{r.next_hop:<16}{_short(r.interface)}"
+                f"{r.prefix:<19}{proto:<8}{r.preference:<4}{0:<12}{r.next_hop:<16}{comware_short(r.interface)}"
             )
         return "\n".join(out)
 
@@ -280,7 +256,7 @@ class ComwareShell(HuaweiShell):
             )
             uplink = next((p.name for p in self.dev.ports if p.link is not None), r.interface)
             out.append(
-                f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<15}{vlan:<14}{_short(uplink):<25}{16:<6}D"
+                f"{r.ip:<16}{mac_text(r.mac, 'huawei'):<15}{vlan:<14}{comware_short(uplink):<25}{16:<6}D"
             )
         return "\n".join(out)
 
@@ -309,10 +285,12 @@ class ComwareShell(HuaweiShell):
                 duplex = "F(a)" if up else "A"
                 kind = "T" if port.link is not None else "A"
                 bridge.append(
-                    f"{_short(port.name):<21}{link:<5}{speed:<8}{duplex:<7}{kind:<5}{1:<5}{desc}".rstrip()
+                    f"{comware_short(port.name):<21}{link:<5}{speed:<8}{duplex:<7}{kind:<5}{1:<5}{desc}".rstrip()
                 )
             else:
                 proto = "UP(s)" if port.name == "NULL0" else ("UP" if up else "DOWN")
                 ip = (info.get("address") or "--").split("/")[0]
-                route.append(f"{_short(port.name):<21}{link:<5}{proto:<9}{ip:<16}{desc}".rstrip())
+                route.append(
+                    f"{comware_short(port.name):<21}{link:<5}{proto:<9}{ip:<16}{desc}".rstrip()
+                )
         return "\n".join([*route, "", *bridge])

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Interface
 from typing import TYPE_CHECKING
 
+from netops.lab.shells.base import cisco_short, comware_short
 from netops.lab.state import counters, mac_text, route_rows
 
 if TYPE_CHECKING:
@@ -287,9 +288,9 @@ def _cw_ip_brief(shell: Shell) -> str:
         info = shell.dev.facts.interfaces.get(name) or {}
         desc = (info.get("description") or "--")[:11]
         vrf = (info.get("vrf") or "--")[:12]
-        short = name.replace("Ten-GigabitEthernet", "XGE").replace("GigabitEthernet", "GE")
-        short = short.replace("Vlan-interface", "Vlan")
-        out.append(f"{short:<25}{phy.replace('*down', 'ADM'):<9}{proto:<9}{ip:<16}{vrf:<13}{desc}")
+        out.append(
+            f"{comware_short(name):<25}{phy.replace('*down', 'ADM'):<9}{proto:<9}{ip:<16}{vrf:<13}{desc}"
+        )
     return "\n".join(out)
 
 
@@ -409,17 +410,13 @@ def _ios_interfaces(shell: Shell, args: list[str]) -> str:
         if (
             wanted
             and port.name.lower() != wanted.lower()
-            and _short(port.name).lower() != wanted.lower()
+            and cisco_short(port.name).lower() != wanted.lower()
         ):
             continue
         out += _ios_interface(shell, port)
     if wanted and not out:
         return "                ^\n% Invalid input detected at '^' marker."
     return "\n".join(out)
-
-
-def _short(name: str) -> str:
-    return name.replace("TenGigabitEthernet", "Te").replace("GigabitEthernet", "Gi")
 
 
 def _ios_interface(shell: Shell, port: Port) -> list[str]:
@@ -488,7 +485,9 @@ def _ios_lldp(shell: Shell) -> str:
     ]
     for r in rows:
         caps = "B,R" if "router" in r.capabilities else "S"
-        out.append(f"{r.sys_name[:20]:<20}{_short(r.local_port):<15}{120:<11}{caps:<16}{r.port_id}")
+        out.append(
+            f"{r.sys_name[:20]:<20}{cisco_short(r.local_port):<15}{120:<11}{caps:<16}{r.port_id}"
+        )
     out += ["", f"Total entries displayed: {len(rows)}"]
     return "\n".join(out)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from ipaddress import IPv4Interface, IPv4Network
 
 from netops.inventory import HaKind, Platform
 from netops.lab import configedit
 from netops.lab.shells import diagnostics
-from netops.lab.shells.base import Shell, now_text, uptime_text
+from netops.lab.shells.base import Shell, now_text, sorted_routes, uptime_text
 from netops.lab.state import mac_text, route_rows
 
 _KNOWN_CONFIG_WORDS = {
@@ -85,6 +84,10 @@ _KNOWN_CONFIG_WORDS = {
 class HuaweiShell(Shell):
     """VRP user view / system view; USG adds security policy and HRP."""
 
+    config_mode_text = "Enter system view, return user view with Ctrl+Z."
+    #: the first words of the configuration commands the simulated CLI takes
+    config_words = _KNOWN_CONFIG_WORDS
+
     def setup(self) -> None:
         a = self.add
         a("display version", self.version)
@@ -107,10 +110,10 @@ class HuaweiShell(Shell):
         a("display clock", lambda _: now_text().replace("+08:00", "") + "\nBeijing UTC+08:00")
         a("display this", self.display_this)
         a("screen-length", self.screen_length, 1)
-        a("system-view", self.system_view)
+        a("system-view", self.enter_config_mode)
         a("save", self.save)
-        a("quit", self.quit)
-        a("return", self.ret)
+        a("quit", self.leave_view)
+        a("return", self.leave_config_mode)
         a("commit", lambda _: "")
         if self.dev.platform is Platform.HUAWEI_USG:
             a("display security-policy rule all", self.policy_all)
@@ -157,26 +160,6 @@ class HuaweiShell(Shell):
             )
         return self.error("screen-length " + " ".join(args), len(self.prompt()) + 14)
 
-    def system_view(self, _: list[str]) -> str:
-        self.config_mode = True
-        self.view = []
-        return "Enter system view, return user view with Ctrl+Z."
-
-    def quit(self, _: list[str]) -> str:
-        if self.config_mode:
-            if self.view:
-                self.view = self.view[:-1]
-            else:
-                self.config_mode = False
-            return ""
-        self.closed = True
-        return ""
-
-    def ret(self, _: list[str]) -> str:
-        self.config_mode = False
-        self.view = []
-        return ""
-
     def save(self, args: list[str]) -> str:
         def answer(reply: str) -> str:
             if reply.lower().startswith("y"):
@@ -196,7 +179,7 @@ class HuaweiShell(Shell):
     def config_command(self, line: str) -> str:
         words = line.split()
         first = words[0].lower()
-        if first not in _KNOWN_CONFIG_WORDS:
+        if first not in self.config_words:
             return "\x00unknown"
         if configedit.is_view(self.dialect, line):
             self.enter(line)
@@ -377,9 +360,7 @@ class HuaweiShell(Shell):
                     _r("127.0.0.1/32", "127.0.0.1", "InLoopBack0"),
                 ],
             ]
-        rows.sort(
-            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
-        )
+        rows = sorted_routes(rows)
         out = [
             "Route Flags: R - relay, D - download to fib, T - to vpn-instance, B - black hole route",
             "------------------------------------------------------------------------------",
@@ -618,7 +599,3 @@ def _view_suffix(header: str) -> str:
     if w[0] == "firewall":
         return f"-zone-{w[-1]}"
     return f"-{w[0]}"
-
-
-def interface_address(text: str) -> IPv4Interface:
-    return IPv4Interface(text)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 from netops.lab import configedit
 from netops.lab.shells import diagnostics
-from netops.lab.shells.base import Shell, uptime_text
+from netops.lab.shells.base import Shell, cisco_short, sorted_routes, uptime_text
 from netops.lab.state import mac_text, route_rows
 
 _WORDS = {
@@ -56,12 +54,9 @@ _MODE = {
 }
 
 
-def _short(name: str) -> str:
-    return name.replace("TenGigabitEthernet", "Te").replace("GigabitEthernet", "Gi")
-
-
 class IosShell(Shell):
     more_prompt = " --More-- "
+    config_mode_text = "Enter configuration commands, one per line.  End with CNTL/Z."
 
     def setup(self) -> None:
         a = self.add
@@ -76,12 +71,12 @@ class IosShell(Shell):
         a("show vrf detail", self.vrf_detail)
         a("terminal length", self.term_length, 1)
         a("terminal width", lambda _: "", 1)
-        a("configure terminal", self.configure)
+        a("configure terminal", self.enter_config_mode)
         a("write memory", self.write)
         a("copy running-config startup-config", self.write)
-        a("exit", self.exit)
-        a("exit-address-family", self.exit)
-        a("end", self.end)
+        a("exit", self.leave_view)
+        a("exit-address-family", self.leave_view)
+        a("end", self.leave_config_mode)
         a("enable", lambda _: "")
         diagnostics.REGISTER[self.dialect](self)
 
@@ -100,26 +95,6 @@ class IosShell(Shell):
 
     def term_length(self, args: list[str]) -> str:
         self.paging = args[0] != "0"
-        return ""
-
-    def configure(self, _: list[str]) -> str:
-        self.config_mode = True
-        self.view = []
-        return "Enter configuration commands, one per line.  End with CNTL/Z."
-
-    def exit(self, _: list[str]) -> str:
-        if self.config_mode:
-            if self.view:
-                self.view = self.view[:-1]
-            else:
-                self.config_mode = False
-            return ""
-        self.closed = True
-        return ""
-
-    def end(self, _: list[str]) -> str:
-        self.config_mode = False
-        self.view = []
         return ""
 
     def write(self, _: list[str]) -> str:
@@ -177,7 +152,7 @@ class IosShell(Shell):
         for r in rows:
             out += [
                 "------------------------------------------------",
-                f"Local Intf: {_short(r.local_port)}",
+                f"Local Intf: {cisco_short(r.local_port)}",
                 f"Chassis id: {mac_text(r.chassis_mac, 'cisco')}",
                 f"Port id: {r.port_id}",
                 f"Port Description: {r.port_descr}",
@@ -216,9 +191,7 @@ class IosShell(Shell):
     def ip_route(self, args: list[str]) -> str:
         vrf = args[1] if args[:1] == ["vrf"] and len(args) > 1 else None
         rows = [r for r in route_rows(self.lab, self.dev) if r.vrf == vrf]
-        rows.sort(
-            key=lambda r: (IPv4Network(r.prefix).network_address, IPv4Network(r.prefix).prefixlen)
-        )
+        rows = sorted_routes(rows)
         default = next((r for r in rows if r.prefix == "0.0.0.0/0"), None)
         out = [
             "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
@@ -255,7 +228,7 @@ class IosShell(Shell):
     def vrf_brief(self, _: list[str]) -> str:
         out = ["  Name                             Default RD            Protocols   Interfaces"]
         for name, v in self.dev.facts.vrfs.items():
-            ifaces = [_short(i) for i in self._vrf_interfaces(name)]
+            ifaces = [cisco_short(i) for i in self._vrf_interfaces(name)]
             out.append(
                 f"  {name:<33}{v.get('rd') or '<not set>':<22}ipv4        {ifaces[0] if ifaces else ''}"
             )
@@ -266,7 +239,7 @@ class IosShell(Shell):
         """``show vrf detail`` as IOS-XE prints it for ``vrf definition`` VRFs."""
         out: list[str] = []
         for n, (name, v) in enumerate(self.dev.facts.vrfs.items(), start=1):
-            ifaces = [_short(i) for i in self._vrf_interfaces(name)]
+            ifaces = [cisco_short(i) for i in self._vrf_interfaces(name)]
             out.append(
                 f"VRF {name} (VRF Id = {n}); default RD {v.get('rd') or '<not set>'}; "
                 "default VPNID <not set>"

@@ -26,14 +26,10 @@ class ConfigArgs(TaskArgs):
     lines: dict[Platform, str]
 
 
-def unsupported_platform(device: Device, platforms: object) -> str | None:
-    """Why ``device`` cannot get config lines (no dialect, or none written for its platform)."""
-    platform = device.platform.value
-    if configtree.dialect_of(platform) is None:
-        return f"netops does not change the configuration of {platform} devices"
-    if isinstance(platforms, dict) and device.platform not in platforms:
-        written = ", ".join(sorted(p.value for p in platforms)) or "none"
-        return f"no config lines for platform {platform} (written for: {written})"
+def unconfigurable(device: Device) -> str | None:
+    """Why netops cannot change ``device``'s configuration (no config dialect), or None."""
+    if configtree.dialect_of(device.platform.value) is None:
+        return f"netops does not change the configuration of {device.platform.value} devices"
     return None
 
 
@@ -45,7 +41,14 @@ class ConfigTask(Task):
     Args = ConfigArgs
 
     def unsupported(self, device: Device, args: ConfigArgs) -> str | None:
-        return unsupported_platform(device, args.lines)
+        """No config dialect, or no lines written for the device's platform."""
+        problem = unconfigurable(device)
+        if problem is None and device.platform not in args.lines:
+            written = ", ".join(sorted(p.value for p in args.lines)) or "none"
+            problem = (
+                f"no config lines for platform {device.platform.value} (written for: {written})"
+            )
+        return problem
 
     def plan(self, ctx: DeviceContext, args: ConfigArgs) -> ConfigPlan:
         assert ctx.dialect is not None

@@ -30,6 +30,7 @@ from netops.playbooks.context import DeviceContext
 from netops.playbooks.params import render
 from netops.playbooks.tasks import register
 from netops.playbooks.tasks.base import CheckOutcome, ConfigPlan, Task, TaskArgs
+from netops.playbooks.tasks.config import unconfigurable
 
 _ID = re.compile(r"^[A-Z]{2}-\d{2}$")
 _MEMO = "remediate_baseline.checks"
@@ -96,9 +97,7 @@ class RemediateBaseline(Task):
     Args = RemediateArgs
 
     def unsupported(self, device: Device, args: RemediateArgs) -> str | None:
-        if configtree.dialect_of(device.platform.value) is None:
-            return f"netops does not change the configuration of {device.platform.value} devices"
-        return None
+        return unconfigurable(device)
 
     def plan(self, ctx: DeviceContext, args: RemediateArgs) -> ConfigPlan:
         dialect = ctx.dialect
