@@ -28,7 +28,13 @@ from types import TracebackType
 from typing import Any
 
 from netops.errors import TransportError
-from netops.transports.snmp.ber import BerError
+from netops.transports.snmp.ber import (
+    BerError,
+    decode_columns,
+    decode_varbinds,
+    encode_oid,
+    read_tlv,
+)
 from netops.transports.snmp.message import (
     FLAG_AUTH,
     V2C,
@@ -44,7 +50,7 @@ from netops.transports.snmp.message import (
     error_name,
     peek_request_id,
 )
-from netops.transports.snmp.types import OID, Tag, VarBind, format_oid
+from netops.transports.snmp.types import OID, Cell, VarBind, format_oid
 from netops.transports.snmp.usm import (
     NOT_IN_TIME_WINDOWS,
     REPORT_NAMES,
@@ -297,9 +303,11 @@ class SnmpClient:
         b: int,
         timeout: float,
         retries: int,
+        lazy: bool = False,
     ) -> Pdu:
+        """One request/response; ``lazy`` leaves the response's varbinds undecoded."""
         if target.version == "3":
-            return await self._request_v3(target, pdu_type, oids, a, b, timeout, retries)
+            return await self._request_v3(target, pdu_type, oids, a, b, timeout, retries, lazy)
         if target.community is None:
             raise TransportError("auth", f"{target.device}: SNMPv2c target without a community")
         community = target.community.encode()
@@ -312,7 +320,7 @@ class SnmpClient:
 
         data, _ = await self._exchange(target, build, timeout, retries)
         try:
-            message = decode_community(data)
+            message = decode_community(data, lazy=lazy)
         except BerError as exc:
             raise TransportError("malformed", f"{target.device}: {exc}") from None
         pdu = message.pdu
@@ -395,6 +403,7 @@ class SnmpClient:
         b: int,
         timeout: float,
         retries: int,
+        lazy: bool = False,
     ) -> Pdu:
         user = self._user(target)
         oid_list = list(oids)
@@ -439,7 +448,7 @@ class SnmpClient:
                 )
             try:
                 plain = unseal(message, data, keys if authentic else None)
-                scoped = decode_scoped_pdu(plain, lenient_tail=keys.priv == "des")
+                scoped = decode_scoped_pdu(plain, lenient_tail=keys.priv == "des", lazy=lazy)
             except UsmError as exc:
                 raise TransportError("auth", f"{target.device}: {exc}") from None
             except BerError as exc:
@@ -452,6 +461,11 @@ class SnmpClient:
             if not isinstance(pdu, Pdu):
                 raise TransportError("malformed", f"{target.device}: unexpected SNMPv1 trap")
             if pdu.type == PduType.REPORT:
+                if pdu.body is not None:  # decoded lazily: a report is read here
+                    try:
+                        pdu.varbinds = decode_varbinds(*pdu.body)
+                    except BerError as exc:
+                        raise TransportError("malformed", f"{target.device}: {exc}") from None
                 report = pdu.varbinds[0].oid if pdu.varbinds else ()
                 if report == NOT_IN_TIME_WINDOWS and authentic and not resynced:
                     resynced = True
@@ -502,23 +516,46 @@ class SnmpClient:
         retries: int = 1,
     ) -> dict[OID, list[VarBind]]:
         """Walk several columns (or subtrees) at once with GETBULK. Each column's list holds,
-        in order, the varbinds strictly under it; a column that ends drops out of the next
-        request. A non-increasing OID ends its column (agent bug; prevents loops)."""
-        wanted = [tuple(c) for c in columns]
-        result: dict[OID, list[VarBind]] = {c: [] for c in wanted}
-        active = list(result)
-        cursor: dict[OID, OID] = {c: c for c in active}
+        in order, the varbinds strictly under it (see :meth:`walk_rows`)."""
+        rows = await self.walk_rows(
+            target, columns, max_repetitions=max_repetitions, timeout=timeout, retries=retries
+        )
+        return {
+            col: [VarBind(col + suffix, cell.tag, cell.value) for suffix, cell in got.items()]
+            for col, got in rows.items()
+        }
+
+    async def walk_rows(
+        self,
+        target: SnmpTarget,
+        columns: Sequence[OID],
+        *,
+        max_repetitions: int = 25,
+        timeout: float = 2.0,
+        retries: int = 1,
+    ) -> dict[OID, dict[OID, Cell]]:
+        """Walk several columns (or subtrees) at once with GETBULK: per column, its rows in
+        order as ``{index suffix: Cell}`` (the arcs after the column's OID). A column that
+        ends drops out of the next request; a non-increasing OID ends its column (an agent
+        bug; prevents loops). The answers are decoded straight into the rows
+        (:func:`~netops.transports.snmp.ber.decode_columns`): no full OID is built."""
+        wanted = list(dict.fromkeys(tuple(c) for c in columns))
+        result: dict[OID, dict[OID, Cell]] = {c: {} for c in wanted}
+        prefixes = {c: _oid_prefix(c) for c in wanted}
+        last: dict[OID, OID] = {c: () for c in wanted}
+        active = wanted
         requests = varbinds = 0
         while active:
             try:
                 pdu = await self._request(
                     target,
                     PduType.GET_BULK,
-                    [cursor[c] for c in active],
+                    [c + last[c] for c in active],
                     0,
                     max_repetitions,
                     timeout,
                     retries,
+                    lazy=True,
                 )
             except TransportError as exc:
                 if exc.reason == "timeout" and requests:
@@ -531,35 +568,39 @@ class SnmpClient:
                 raise
             requests += 1
             if pdu.error_status:
-                raise TransportError("error", _error_text(target, pdu, [cursor[c] for c in active]))
-            vbs = pdu.varbinds
-            if not vbs:
+                raise TransportError(
+                    "error", _error_text(target, pdu, [c + last[c] for c in active])
+                )
+            assert pdu.body is not None
+            data, start, stop = pdu.body
+            done = [False] * len(active)
+            lasts = [last[c] for c in active]
+            try:
+                count = decode_columns(
+                    data,
+                    start,
+                    stop,
+                    [prefixes[c] for c in active],
+                    [result[c] for c in active],
+                    lasts,
+                    done,
+                )
+            except BerError as exc:
+                raise TransportError("malformed", f"{target.device}: {exc}") from None
+            if not count:
                 raise TransportError("malformed", f"{target.device}: empty GETBULK response")
-            n = len(active)
-            done = [False] * n
-            lists = [result[c] for c in active]
-            lens = [len(c) for c in active]
-            last = [cursor[c] for c in active]
-            end = Tag.END_OF_MIB_VIEW
-            for i, vb in enumerate(vbs):
-                k = i % n
-                if done[k]:
-                    continue
-                oid = vb[0]
-                col = active[k]
-                if vb[1] == end or len(oid) <= lens[k] or oid[: lens[k]] != col:
-                    done[k] = True
-                elif oid <= last[k]:
-                    log.warning("%s: OID not increasing at %s", target.device, format_oid(oid))
-                    done[k] = True
-                else:
-                    lists[k].append(vb)
-                    last[k] = oid
-            varbinds += len(vbs)
+            varbinds += count
             for k, col in enumerate(active):
-                cursor[col] = last[k]
+                last[col] = lasts[k]
             active = [c for k, c in enumerate(active) if not done[k]]
         return result
+
+
+def _oid_prefix(oid: OID) -> bytes:
+    """The content bytes of ``oid``'s encoding (what every OID under it starts with)."""
+    encoded = encode_oid(oid)
+    _, start, _ = read_tlv(encoded, 0, len(encoded))
+    return encoded[start:]
 
 
 _UNREACHABLE = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN}
