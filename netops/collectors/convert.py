@@ -14,7 +14,6 @@ from typing import Any
 
 from netops.transports.snmp.types import Cell, Tag
 
-
 #: What a conversion receives: one cell, or a list of cells (a field reading several columns).
 Raw = Cell | list[Cell]
 

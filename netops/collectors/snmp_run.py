@@ -88,6 +88,9 @@ class _NoClient:
     async def walk(self, *_: Any, **__: Any) -> Any:
         raise RuntimeError("SNMP client not opened")
 
+    async def walk_rows(self, *_: Any, **__: Any) -> Any:
+        raise RuntimeError("SNMP client not opened")
+
 
 def _influx(settings: Settings) -> object | None:
     if not settings.influx.url:

@@ -75,7 +75,7 @@ def _oid_content(oid: Sequence[int]) -> bytes:
     if len(oid) < 2:
         raise ValueError(f"an OID needs at least two arcs: {oid!r}")
     first, second = oid[0], oid[1]
-    if first == 1 and 0 <= second < 40 and 0 <= min(oid) and max(oid) < 0x80:
+    if first == 1 and 0 <= second < 40 and min(oid) >= 0 and max(oid) < 0x80:
         return bytes((40 + second, *oid[2:]))  # every arc one byte (the common case)
     if first > 2 or (first < 2 and second >= 40) or second < 0:
         raise ValueError(f"invalid OID head {first}.{second}")
