@@ -87,8 +87,21 @@ class _Pending:
 class SnmpClient:
     """One client per event loop; use as ``async with SnmpClient() as client``."""
 
-    def __init__(self, *, receive_buffer: int = 16 << 20) -> None:
+    def __init__(
+        self,
+        *,
+        receive_buffer: int = 16 << 20,
+        backoff: float = 1.0,
+        max_timeout: float | None = None,
+    ) -> None:
+        """``backoff``: each retry waits this many times longer than the try before;
+        ``max_timeout``: when above a request's ``timeout``, the wait adapts to the agent's
+        measured response time (RFC 6298: smoothed round trip + 4 x its variation), never
+        below ``timeout`` nor above ``max_timeout`` (which also caps the backoff)."""
         self._receive_buffer = receive_buffer
+        self.backoff = max(1.0, backoff)
+        self.max_timeout = max_timeout
+        self._rtt: dict[Address, tuple[float, float]] = {}  # address -> (srtt, rttvar)
         self._sockets: dict[int, socket.socket] = {}
         self._pending: dict[int, _Pending] = {}
         self._ids = itertools.count(int.from_bytes(os.urandom(2), "big") + 1)
@@ -177,7 +190,7 @@ class SnmpClient:
                 self.dropped += 1
                 continue
             if not entry.future.done():
-                entry.future.set_result(data)
+                entry.future.set_result((data, rid))
 
     def _garbled(self, addr: Address, exc: BerError) -> None:
         """An undecodable datagram: fail every request waiting on that address."""
@@ -243,6 +256,25 @@ class SnmpClient:
             rid = next(self._ids)
         return rid
 
+    def wait_for(self, addr: Address, timeout: float) -> float:
+        """How long the first try of a request to ``addr`` waits (see ``max_timeout``)."""
+        cap = self.max_timeout
+        rtt = self._rtt.get(addr)
+        if cap is None or cap <= timeout or rtt is None:
+            return timeout
+        srtt, rttvar = rtt
+        return min(cap, max(timeout, srtt + 4 * rttvar))
+
+    def _sample(self, addr: Address, rtt: float) -> None:
+        """Fold one round-trip time (of the try a reply answered: no ambiguity, each try has
+        its own id) into the address's estimate (RFC 6298 section 2)."""
+        old = self._rtt.get(addr)
+        if old is None:
+            self._rtt[addr] = (rtt, rtt / 2)
+        else:
+            srtt, rttvar = old
+            self._rtt[addr] = (0.875 * srtt + 0.125 * rtt, 0.75 * rttvar + 0.25 * abs(srtt - rtt))
+
     async def _exchange(
         self,
         target: SnmpTarget,
@@ -251,16 +283,20 @@ class SnmpClient:
         retries: int,
     ) -> tuple[bytes, int]:
         """Send what ``build(id)`` makes until a reply with a matching id comes back; returns
-        the reply and the id it answered. Each retry uses a new id; late replies to earlier
-        attempts still count."""
+        the reply and the id it answered. Each retry uses a new id and waits ``backoff``
+        times longer; late replies to earlier tries still count."""
         family, addr = await self._resolve(target)
         sock = self._socket(family)
         loop = self._loop
         assert loop is not None
         ids: list[int] = []
+        sent: dict[int, float] = {}
         pending = self._pending
+        wait = self.wait_for(addr, timeout)
+        cap = max(wait, self.max_timeout or 0.0)
+        waited = 0.0
         try:
-            for _ in range(retries + 1):
+            for attempt in range(retries + 1):
                 future: asyncio.Future[Any] = loop.create_future()
                 rid = self._next_id()
                 ids.append(rid)
@@ -268,6 +304,7 @@ class SnmpClient:
                 for i in ids:
                     pending[i] = entry
                 data = build(rid)
+                sent[rid] = loop.time()
                 try:
                     sock.sendto(data, addr)
                 except BlockingIOError:
@@ -277,20 +314,25 @@ class SnmpClient:
                     raise TransportError(
                         reason, f"{target.device}: cannot send to {target.host}: {exc.strerror}"
                     ) from None
-                timer = loop.call_later(timeout, _expire, future)
+                if attempt:
+                    wait = min(cap, wait * self.backoff)
+                waited += wait
+                timer = loop.call_later(wait, _expire, future)
                 try:
                     result = await future
                 finally:
                     timer.cancel()
                 if result is not _TIMEOUT:
-                    return result, rid
+                    reply, answered = result
+                    self._sample(addr, loop.time() - sent[answered])
+                    return reply, answered
         finally:
             for i in ids:
                 pending.pop(i, None)
         raise TransportError(
             "timeout",
             f"{target.device}: no answer from {target.host}:{target.port} "
-            f"after {retries + 1} tries of {timeout:g}s",
+            f"after {retries + 1} tries in {waited:g}s",
         )
 
     # the PDU exchange --------------------------------------------------------------------
