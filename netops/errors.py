@@ -8,6 +8,7 @@ instead of a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class NetopsError(Exception):
@@ -48,6 +49,10 @@ class DataFileError(NetopsError):
         head = f"{count} problem{'s' if count != 1 else ''} in {what}"
         super().__init__(head + "".join(f"\n  {p}" for p in self.problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its problems (a worker process's error reaches the parent whole)
+        return (_rebuild_data_file_error, (type(self), self.problems, self.what))
+
 
 class InventoryError(DataFileError):
     """The inventory is invalid; carries every problem found, not only the first."""
@@ -56,12 +61,23 @@ class InventoryError(DataFileError):
         super().__init__(problems, "inventory")
 
 
+def _rebuild_data_file_error(
+    cls: type[DataFileError], problems: list[Problem], what: str
+) -> DataFileError:
+    error = DataFileError.__new__(cls)
+    DataFileError.__init__(error, problems, what)
+    return error
+
+
 class TransportError(NetopsError):
     """Talking to a device failed (timeout, refused, auth, garbled reply)."""
 
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason, str(self)))
 
 
 class LabError(NetopsError):

@@ -31,8 +31,25 @@ class _Section(BaseModel):
 class SnmpSettings(_Section):
     """How the SNMP poller behaves."""
 
-    timeout: float = Field(2.0, gt=0, description="Seconds to wait for one response")
+    timeout: float = Field(
+        2.0,
+        gt=0,
+        description="Seconds to wait for one response (the least: see backoff, max_timeout)",
+    )
     retries: int = Field(1, ge=0, description="Retransmissions after a timeout")
+    backoff: float = Field(
+        2.0,
+        ge=1.0,
+        description="Each retransmission waits this many times longer than the try before "
+        "(2: a dead agent fails after 2 + 4 s with the defaults)",
+    )
+    max_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Longest wait for one response. Between timeout and this, the wait follows "
+        "the agent's measured response time (smoothed round trip + 4 x its variation, as TCP "
+        "does), so a slow but alive agent is not reported down; also caps the backoff",
+    )
     max_repetitions: int = Field(25, ge=1, le=200, description="GETBULK max-repetitions")
     concurrency: int = Field(256, ge=1, description="Devices polled at once per worker")
     interval: float = Field(60.0, gt=0, description="Seconds between polls of one device")

@@ -10,17 +10,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-from netops.transports.snmp.types import Tag, Value
-
-
-class Cell(NamedTuple):
-    """One raw value with its SNMP type tag."""
-
-    tag: int
-    value: Value
-
+from netops.transports.snmp.types import Cell, Tag
 
 #: What a conversion receives: one cell, or a list of cells (a field reading several columns).
 Raw = Cell | list[Cell]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from netops.transports.snmp.types import OID, Tag, Value, VarBind, format_oid, parse_oid
+from netops.transports.snmp.types import OID, Cell, Tag, Value, VarBind, format_oid, parse_oid
 
 _SNMPREC_TAGS = {int(t): t for t in Tag}
 
@@ -212,3 +212,13 @@ class ReplayClient:
                 i += 1
             out[column] = rows
         return out
+
+    async def walk_rows(
+        self, target: Any, columns: Sequence[OID], **kw: Any
+    ) -> dict[OID, dict[OID, Cell]]:
+        """:meth:`walk`'s answer as rows by index suffix (what the poller reads)."""
+        walked = await self.walk(target, columns, **kw)
+        return {
+            col: {vb.oid[len(col) :]: Cell(vb.tag, vb.value) for vb in vbs}
+            for col, vbs in walked.items()
+        }

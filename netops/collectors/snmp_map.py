@@ -194,6 +194,18 @@ class TableData:
         return self._by[names]
 
 
+_COLUMN_NAMES: dict[int, tuple[Table, dict[OID, str]]] = {}
+
+
+def _column_names(table: Table) -> dict[OID, str]:
+    """Column OID -> column name of a profile table (parsed once per table object)."""
+    cached = _COLUMN_NAMES.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, {parse_oid(oid): c for c, oid in table.columns.items()})
+        _COLUMN_NAMES[id(table)] = cached
+    return cached[1]
+
+
 def _key(cell: Cell) -> Any:
     return cell.value
 
@@ -214,6 +226,28 @@ class Fetched:
         walks: Mapping[str, Mapping[OID, Sequence[VarBind]]] | None = None,
     ) -> Fetched:
         """From GET answers by scalar name and walk answers by table and column OID."""
+        rows: dict[str, dict[OID, dict[OID, Cell]]] = {}
+        for table_name, by_column in (walks or {}).items():
+            rows[table_name] = {}
+            for column_oid, varbinds in by_column.items():
+                n = len(column_oid)
+                cells = rows[table_name][column_oid] = {}
+                for vb in varbinds:
+                    oid = vb[0]
+                    # a client only returns OIDs under the column; checked anyway (replays)
+                    if len(oid) > n and oid[:n] == column_oid:
+                        cells[oid[n:]] = Cell(vb[1], vb[2])
+        return cls.from_rows(section, scalars, rows)
+
+    @classmethod
+    def from_rows(
+        cls,
+        section: SnmpSection,
+        scalars: Mapping[str, VarBind] | None = None,
+        walks: Mapping[str, Mapping[OID, Mapping[OID, Cell]]] | None = None,
+    ) -> Fetched:
+        """From GET answers by scalar name and walked rows by table, column OID and index
+        suffix (what :meth:`SnmpClient.walk_rows` returns)."""
         problems: list[str] = []
         out_scalars = {
             name: Cell(vb.tag, vb.value)
@@ -221,35 +255,33 @@ class Fetched:
             if vb.tag not in _EMPTY_TAGS
         }
         tables: dict[str, TableData] = {}
+        empty = _EMPTY_TAGS
         for table_name, by_column in (walks or {}).items():
             table = section.tables[table_name]
-            names = {parse_oid(oid): c for c, oid in table.columns.items()}
-            data = TableData(table_name, tuple(p.type for p in table.index))
+            names = _column_names(table)
+            layout = table.index
+            data = TableData(table_name, tuple(p.type for p in layout))
+            rows = data.rows
             bad: set[OID] = set()
-            for column_oid, varbinds in by_column.items():
+            for column_oid, cells in by_column.items():
                 column = names.get(column_oid)
                 if column is None:
                     continue
-                n = len(column_oid)
-                rows = data.rows
-                for vb in varbinds:
-                    oid = vb[0]
-                    # the client only returns OIDs under the column; checked anyway (replays)
-                    if vb[1] in _EMPTY_TAGS or len(oid) <= n or oid[n - 1] != column_oid[-1]:
+                for suffix, cell in cells.items():
+                    if cell[0] in empty:
                         continue
-                    suffix = oid[n:]
                     row = rows.get(suffix)
                     if row is None:
                         if suffix in bad:
                             continue
                         try:
-                            row = Row(suffix, parse_index(table.index, suffix))
+                            row = Row(suffix, parse_index(layout, suffix))
                         except (ValueError, IndexError) as exc:
                             bad.add(suffix)
                             problems.append(f"{table_name}: row skipped: {exc}")
                             continue
-                        data.rows[suffix] = row
-                    row.columns[column] = vb  # type: ignore[assignment]  # has .tag, .value
+                        rows[suffix] = row
+                    row.columns[column] = cell
             tables[table_name] = data
         return cls(out_scalars, tables, problems)
 

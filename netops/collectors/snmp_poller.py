@@ -34,7 +34,7 @@ from netops.inventory import Device, Inventory
 from netops.models import Event, Interface, PollResult, Record, SystemInfo
 from netops.settings import SnmpSettings
 from netops.store import Store
-from netops.transports.snmp.types import OID, VarBind
+from netops.transports.snmp.types import OID, Cell, VarBind
 from netops.transports.targets import SnmpTarget
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class Client(Protocol):
         self, target: SnmpTarget, oids: Sequence[OID], *, timeout: float = ..., retries: int = ...
     ) -> list[VarBind]: ...
 
-    async def walk(
+    async def walk_rows(
         self,
         target: SnmpTarget,
         columns: Sequence[OID],
@@ -57,7 +57,7 @@ class Client(Protocol):
         max_repetitions: int = ...,
         timeout: float = ...,
         retries: int = ...,
-    ) -> dict[OID, list[VarBind]]: ...
+    ) -> dict[OID, dict[OID, Cell]]: ...
 
 
 def shard_of(name: str, count: int) -> int:
@@ -282,7 +282,7 @@ class SnmpPoller:
         scalars_plan = profile.plan.scalars
         failure: TransportError | None = None
         scalars: dict[str, VarBind] = {}
-        walks: dict[str, dict[OID, list[VarBind]]] = {}
+        walks: dict[str, dict[OID, dict[OID, Cell]]] = {}
         requests = 0
         try:
             if scalars_plan:
@@ -296,7 +296,7 @@ class SnmpPoller:
                 requests += 1
                 scalars = dict(zip(names, answers, strict=False))
             for tables, columns in self._groups[device.platform.value]:
-                got = await self.client.walk(
+                got = await self.client.walk_rows(
                     target,
                     columns,
                     max_repetitions=timing.max_repetitions,
@@ -306,7 +306,7 @@ class SnmpPoller:
                 requests += 1
                 for table in tables:
                     wanted = profile.plan.tables[table].values()
-                    walks[table] = {c: got.get(c, []) for c in wanted}
+                    walks[table] = {c: got.get(c, {}) for c in wanted}
         except TransportError as exc:
             failure = exc
         fetched_tables = set(walks)
@@ -317,7 +317,7 @@ class SnmpPoller:
             if needed <= fetched_tables
             and (have_scalars or k not in self._kind_scalars[device.platform.value])
         ]
-        fetched = Fetched.build(section, scalars, walks)
+        fetched = Fetched.from_rows(section, scalars, walks)
         records, problems = map_records(section, fetched, name, kinds)
         now = time.time()
         events: list[Event] = []

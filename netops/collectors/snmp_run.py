@@ -88,6 +88,14 @@ class _NoClient:
     async def walk(self, *_: Any, **__: Any) -> Any:
         raise RuntimeError("SNMP client not opened")
 
+    async def walk_rows(self, *_: Any, **__: Any) -> Any:
+        raise RuntimeError("SNMP client not opened")
+
+
+def client_for(settings: Settings) -> SnmpClient:
+    """The SNMP client as the settings say (retry backoff, adaptive waits)."""
+    return SnmpClient(backoff=settings.snmp.backoff, max_timeout=settings.snmp.max_timeout)
+
 
 def _influx(settings: Settings) -> object | None:
     if not settings.influx.url:
@@ -101,7 +109,7 @@ async def _once(job: PollJob) -> list[dict[str, Any]]:
     settings, _inv, devices, poller, store = _context(job)
     writer = ResultWriter(store, _influx(settings))
     try:
-        async with SnmpClient() as client:
+        async with client_for(settings) as client:
             poller.client = client
             t0 = time.perf_counter()
             polls = await poller.poll_many(devices, writer.submit)
@@ -162,7 +170,7 @@ async def _forever(job: PollJob) -> None:
             window = time.perf_counter()
 
     try:
-        async with SnmpClient() as client:
+        async with client_for(settings) as client:
             poller.client = client
             await poller.run_forever(devices, on_result, stop)
     finally:

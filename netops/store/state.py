@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import defer
 
 from netops.models import RECORD_KINDS, Event, PollResult, Record
 from netops.settings import Settings
@@ -70,8 +71,13 @@ class Store:
             devices = sorted({device for device, *_ in items})
             kinds = sorted({kind for _, kind, *_ in items})
             for i in range(0, len(devices), 500):
-                query = select(LatestRecords).where(
-                    LatestRecords.device.in_(devices[i : i + 500]), LatestRecords.kind.in_(kinds)
+                query = (
+                    select(LatestRecords)
+                    .where(
+                        LatestRecords.device.in_(devices[i : i + 500]),
+                        LatestRecords.kind.in_(kinds),
+                    )
+                    .options(defer(LatestRecords.data))  # replaced, never read: not decoded
                 )
                 existing.update({(r.device, r.kind): r for r in s.scalars(query)})
             for device, kind, records, collected_at, source in items:

@@ -40,18 +40,35 @@ def update_stats(
     add: Iterable[tuple[str, Mapping[str, str], float]] = (),
     set_: Iterable[tuple[str, Mapping[str, str], float]] = (),
 ) -> None:
-    """In one transaction: add to counters, and set gauges, each (name, labels, value)."""
+    """In one transaction: add to counters, and set gauges, each (name, labels, value).
+
+    The existing rows are read with one query per 500 label sets, not one per item (a poll
+    batch updates a gauge per device)."""
     now = datetime.now(UTC)
+    items = [(name, _key(labels), value, True) for name, labels, value in add]
+    items += [(name, _key(labels), value, False) for name, labels, value in set_]
+    if not items:
+        return
     with store.session.begin() as s:
-        for items, adding in ((add, True), (set_, False)):
-            for name, labels, value in items:
-                key = _key(labels)
-                row = s.scalar(select(StatRow).where(StatRow.name == name, StatRow.labels == key))
-                if row is None:
-                    s.add(StatRow(name=name, labels=key, value=value, updated_at=now))
-                else:
-                    row.value = row.value + value if adding else value
-                    row.updated_at = now
+        existing: dict[tuple[str, str], StatRow] = {}
+        names = sorted({name for name, *_ in items})
+        keys = sorted({key for _, key, *_ in items})
+        for i in range(0, len(keys), 500):
+            query = select(StatRow).where(
+                StatRow.name.in_(names), StatRow.labels.in_(keys[i : i + 500])
+            )
+            existing.update({(r.name, r.labels): r for r in s.scalars(query)})
+        for name, key, value, adding in items:
+            row = existing.get((name, key))
+            if row is None:
+                row = existing[(name, key)] = StatRow(
+                    name=name, labels=key, value=value, updated_at=now
+                )
+                s.add(row)
+            else:
+                row.value = row.value + value if adding else value
+                row.updated_at = now
+
 
 
 def read_stats(store: Store, name: str) -> list[tuple[dict[str, Any], float]]:

@@ -9,10 +9,11 @@ Encoding always uses minimal definite lengths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from netops.errors import NetopsError
-from netops.transports.snmp.types import OID, Tag, Value, VarBind
+from netops.transports.snmp.types import OID, Cell, Tag, Value, VarBind
 
 SEQUENCE = 0x30
 _INTEGER = 0x02
@@ -21,10 +22,20 @@ _NULL = 0x05
 _OBJECT_ID = 0x06
 _UNSIGNED32 = frozenset({Tag.COUNTER32, Tag.GAUGE32, Tag.TIME_TICKS})
 _EXCEPTIONS = frozenset({Tag.NULL, Tag.NO_SUCH_OBJECT, Tag.NO_SUCH_INSTANCE, Tag.END_OF_MIB_VIEW})
+_END_OF_MIB_VIEW = 0x82
+_COUNTER64 = 0x46
+#: Integer tags decoded inline when their content is 1-4 bytes: tag -> signed
+_SHORT_INTS = {0x02: True, 0x41: False, 0x42: False, 0x43: False, 0x46: False}
 # The first byte of an OID encodes its first two arcs; precomputed for the one-byte case.
 _OID_HEADS: tuple[tuple[int, int], ...] = tuple(
     (0, b) if b < 40 else (1, b - 40) if b < 80 else (2, b - 80) for b in range(128)
 )
+
+#: A multi-byte arc (continuation bytes, then its last byte), and every two-byte arc's value.
+_MULTI_BYTE_ARC = re.compile(rb"([\x80-\xff]+[\x00-\x7f])")
+_TWO_BYTE_ARCS: dict[bytes, int] = {
+    bytes((0x80 | hi, lo)): hi << 7 | lo for hi in range(1, 0x80) for lo in range(0x80)
+}
 
 
 class BerError(NetopsError, ValueError):
@@ -64,6 +75,8 @@ def _oid_content(oid: Sequence[int]) -> bytes:
     if len(oid) < 2:
         raise ValueError(f"an OID needs at least two arcs: {oid!r}")
     first, second = oid[0], oid[1]
+    if first == 1 and 0 <= second < 40 and min(oid) >= 0 and max(oid) < 0x80:
+        return bytes((40 + second, *oid[2:]))  # every arc one byte (the common case)
     if first > 2 or (first < 2 and second >= 40) or second < 0:
         raise ValueError(f"invalid OID head {first}.{second}")
     out = bytearray()
@@ -129,7 +142,15 @@ def encode_varbinds(varbinds: Iterable[tuple[OID, int, Value]]) -> bytes:
 
 def encode_null_varbinds(oids: Iterable[Sequence[int]]) -> bytes:
     """The varbind list of a request: each OID with a NULL value."""
-    return tlv(SEQUENCE, b"".join(tlv(SEQUENCE, encode_oid(o) + b"\x05\x00") for o in oids))
+    parts = []
+    for o in oids:
+        content = _oid_content(o)
+        n = len(content)
+        if n < 0x7C:  # the varbind and its OID both have one-byte lengths
+            parts.append(bytes((SEQUENCE, n + 4, _OBJECT_ID, n)) + content + b"\x05\x00")
+        else:
+            parts.append(tlv(SEQUENCE, tlv(_OBJECT_ID, content) + b"\x05\x00"))
+    return tlv(SEQUENCE, b"".join(parts))
 
 
 # ---------------------------------------------------------------------------------- decoding
@@ -190,8 +211,30 @@ def decode_oid(content: bytes) -> OID:
         raise BerError("empty OBJECT IDENTIFIER")
     if content.isascii():  # every arc < 128: one byte each (the common case)
         return _OID_HEADS[content[0]] + tuple(content[1:])
+    arcs = decode_arcs(content)
+    first = arcs[0]
+    head = (0, first) if first < 40 else (1, first - 40) if first < 80 else (2, first - 80)
+    return head + arcs[1:]
+
+
+def decode_arcs(content: bytes) -> OID:
+    """Base-128 arcs, as they follow the first byte of an OID (e.g. a row index after its
+    column's OID): every arc as is, no two merged."""
+    if content.isascii():
+        return tuple(content)
     if content[-1] & 0x80:
         raise BerError("truncated OBJECT IDENTIFIER arc")
+    # runs of one-byte arcs split around the multi-byte ones (C speed for the runs)
+    parts = _MULTI_BYTE_ARC.split(content)
+    out = list(parts[0])
+    for i in range(1, len(parts), 2):
+        two = _TWO_BYTE_ARCS.get(parts[i])
+        if two is None:
+            break  # three bytes or more, or non-minimal: the bytewise loop below decides
+        out.append(two)
+        out.extend(parts[i + 1])
+    else:
+        return tuple(out)
     arcs: list[int] = []
     arc = 0
     fresh = True
@@ -205,9 +248,7 @@ def decode_oid(content: bytes) -> OID:
             arcs.append(arc)
             arc = 0
             fresh = True
-    first = arcs[0]
-    head = (0, first) if first < 40 else (1, first - 40) if first < 80 else (2, first - 80)
-    return head + tuple(arcs[1:])
+    return tuple(arcs)
 
 
 def decode_value(tag: int, data: bytes, start: int, stop: int) -> Value:
@@ -297,3 +338,94 @@ def decode_varbinds(data: bytes, pos: int, end: int) -> list[VarBind]:
     if pos != end:
         raise BerError("varbind list overruns its length")
     return out
+
+
+def decode_columns(
+    data: bytes,
+    pos: int,
+    end: int,
+    prefixes: Sequence[bytes],
+    rows: Sequence[dict[OID, Cell]],
+    last: list[OID],
+    done: list[bool],
+) -> int:
+    """Decode the varbinds of a GETBULK answer to a multi-column walk, straight into rows.
+
+    Varbind *i* answers column ``i % len(prefixes)``, whose encoded OID is in ``prefixes``.
+    A varbind under its column goes into ``rows[k]`` as ``{index suffix: Cell}`` (the arcs
+    after the column, no full OID built); the first one that is not under it, is
+    endOfMibView, or does not increase (an agent bug that would loop) sets ``done[k]``;
+    ``last[k]`` is the last suffix taken. Framing is as strict as :func:`decode_varbinds`.
+    Returns the number of varbinds in the answer.
+    """
+    width = len(prefixes)
+    if not width:
+        raise BerError("no columns to decode into")
+    lens = [len(p) for p in prefixes]
+    new = tuple.__new__
+    k = count = 0
+    try:
+        while pos < end:
+            if data[pos] != SEQUENCE:
+                raise BerError(f"expected a varbind SEQUENCE at byte {pos}")
+            n = data[pos + 1]
+            if n < 0x80:
+                pos += 2
+                vend = pos + n
+                if vend > end:
+                    raise BerError(f"truncated varbind at byte {pos - 2}")
+            else:
+                _, pos, vend = read_tlv(data, pos, end)
+            if data[pos] != _OBJECT_ID:
+                raise BerError(f"expected an OBJECT IDENTIFIER at byte {pos}")
+            n = data[pos + 1]
+            if n < 0x80:
+                ostart = pos + 2
+                pos = ostart + n
+                if pos > vend or n == 0:
+                    raise BerError(f"bad OBJECT IDENTIFIER length at byte {ostart - 2}")
+            else:
+                _, ostart, pos = read_tlv(data, pos, vend)
+            tag = data[pos]
+            n = data[pos + 1]
+            if n < 0x80:
+                vstart = pos + 2
+                vstop = vstart + n
+            else:
+                tag, vstart, vstop = read_tlv(data, pos, vend)
+            if vstop != vend:
+                raise BerError(f"varbind value at byte {pos} does not end its varbind")
+            if not done[k]:
+                plen = lens[k]
+                if (
+                    pos - ostart <= plen
+                    or tag == _END_OF_MIB_VIEW
+                    or not data.startswith(prefixes[k], ostart)
+                ):
+                    done[k] = True
+                else:
+                    raw = data[ostart + plen : pos]
+                    suffix = tuple(raw) if raw.isascii() else decode_arcs(raw)
+                    if suffix <= last[k]:
+                        done[k] = True
+                    else:
+                        if tag == _OCTETS:
+                            value: Value = data[vstart:vstop]
+                        elif 0 < n < 5 and (signed := _SHORT_INTS.get(tag)) is not None:
+                            value = int.from_bytes(data[vstart:vstop], "big", signed=signed)
+                        elif tag == _COUNTER64 and 0 < n < 9:
+                            value = int.from_bytes(data[vstart:vstop], "big")
+                        else:
+                            value = decode_value(tag, data, vstart, vstop)
+                        rows[k][suffix] = new(Cell, (tag, value))
+                        last[k] = suffix
+            pos = vend
+            count += 1
+            k += 1
+            if k == width:
+                k = 0
+    except IndexError:
+        raise BerError("truncated varbind list") from None
+    if pos != end:
+        raise BerError("varbind list overruns its length")
+    return count

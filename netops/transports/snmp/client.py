@@ -28,7 +28,13 @@ from types import TracebackType
 from typing import Any
 
 from netops.errors import TransportError
-from netops.transports.snmp.ber import BerError
+from netops.transports.snmp.ber import (
+    BerError,
+    decode_columns,
+    decode_varbinds,
+    encode_oid,
+    read_tlv,
+)
 from netops.transports.snmp.message import (
     FLAG_AUTH,
     V2C,
@@ -44,7 +50,7 @@ from netops.transports.snmp.message import (
     error_name,
     peek_request_id,
 )
-from netops.transports.snmp.types import OID, Tag, VarBind, format_oid
+from netops.transports.snmp.types import OID, Cell, VarBind, format_oid
 from netops.transports.snmp.usm import (
     NOT_IN_TIME_WINDOWS,
     REPORT_NAMES,
@@ -81,8 +87,21 @@ class _Pending:
 class SnmpClient:
     """One client per event loop; use as ``async with SnmpClient() as client``."""
 
-    def __init__(self, *, receive_buffer: int = 16 << 20) -> None:
+    def __init__(
+        self,
+        *,
+        receive_buffer: int = 16 << 20,
+        backoff: float = 1.0,
+        max_timeout: float | None = None,
+    ) -> None:
+        """``backoff``: each retry waits this many times longer than the try before;
+        ``max_timeout``: when above a request's ``timeout``, the wait adapts to the agent's
+        measured response time (RFC 6298: smoothed round trip + 4 x its variation), never
+        below ``timeout`` nor above ``max_timeout`` (which also caps the backoff)."""
         self._receive_buffer = receive_buffer
+        self.backoff = max(1.0, backoff)
+        self.max_timeout = max_timeout
+        self._rtt: dict[Address, tuple[float, float]] = {}  # address -> (srtt, rttvar)
         self._sockets: dict[int, socket.socket] = {}
         self._pending: dict[int, _Pending] = {}
         self._ids = itertools.count(int.from_bytes(os.urandom(2), "big") + 1)
@@ -171,7 +190,7 @@ class SnmpClient:
                 self.dropped += 1
                 continue
             if not entry.future.done():
-                entry.future.set_result(data)
+                entry.future.set_result((data, rid))
 
     def _garbled(self, addr: Address, exc: BerError) -> None:
         """An undecodable datagram: fail every request waiting on that address."""
@@ -237,6 +256,25 @@ class SnmpClient:
             rid = next(self._ids)
         return rid
 
+    def wait_for(self, addr: Address, timeout: float) -> float:
+        """How long the first try of a request to ``addr`` waits (see ``max_timeout``)."""
+        cap = self.max_timeout
+        rtt = self._rtt.get(addr)
+        if cap is None or cap <= timeout or rtt is None:
+            return timeout
+        srtt, rttvar = rtt
+        return min(cap, max(timeout, srtt + 4 * rttvar))
+
+    def _sample(self, addr: Address, rtt: float) -> None:
+        """Fold one round-trip time (of the try a reply answered: no ambiguity, each try has
+        its own id) into the address's estimate (RFC 6298 section 2)."""
+        old = self._rtt.get(addr)
+        if old is None:
+            self._rtt[addr] = (rtt, rtt / 2)
+        else:
+            srtt, rttvar = old
+            self._rtt[addr] = (0.875 * srtt + 0.125 * rtt, 0.75 * rttvar + 0.25 * abs(srtt - rtt))
+
     async def _exchange(
         self,
         target: SnmpTarget,
@@ -245,16 +283,20 @@ class SnmpClient:
         retries: int,
     ) -> tuple[bytes, int]:
         """Send what ``build(id)`` makes until a reply with a matching id comes back; returns
-        the reply and the id it answered. Each retry uses a new id; late replies to earlier
-        attempts still count."""
+        the reply and the id it answered. Each retry uses a new id and waits ``backoff``
+        times longer; late replies to earlier tries still count."""
         family, addr = await self._resolve(target)
         sock = self._socket(family)
         loop = self._loop
         assert loop is not None
         ids: list[int] = []
+        sent: dict[int, float] = {}
         pending = self._pending
+        wait = self.wait_for(addr, timeout)
+        cap = max(wait, self.max_timeout or 0.0)
+        waited = 0.0
         try:
-            for _ in range(retries + 1):
+            for attempt in range(retries + 1):
                 future: asyncio.Future[Any] = loop.create_future()
                 rid = self._next_id()
                 ids.append(rid)
@@ -262,6 +304,7 @@ class SnmpClient:
                 for i in ids:
                     pending[i] = entry
                 data = build(rid)
+                sent[rid] = loop.time()
                 try:
                     sock.sendto(data, addr)
                 except BlockingIOError:
@@ -271,20 +314,25 @@ class SnmpClient:
                     raise TransportError(
                         reason, f"{target.device}: cannot send to {target.host}: {exc.strerror}"
                     ) from None
-                timer = loop.call_later(timeout, _expire, future)
+                if attempt:
+                    wait = min(cap, wait * self.backoff)
+                waited += wait
+                timer = loop.call_later(wait, _expire, future)
                 try:
                     result = await future
                 finally:
                     timer.cancel()
                 if result is not _TIMEOUT:
-                    return result, rid
+                    reply, answered = result
+                    self._sample(addr, loop.time() - sent[answered])
+                    return reply, answered
         finally:
             for i in ids:
                 pending.pop(i, None)
         raise TransportError(
             "timeout",
             f"{target.device}: no answer from {target.host}:{target.port} "
-            f"after {retries + 1} tries of {timeout:g}s",
+            f"after {retries + 1} tries in {waited:g}s",
         )
 
     # the PDU exchange --------------------------------------------------------------------
@@ -297,9 +345,11 @@ class SnmpClient:
         b: int,
         timeout: float,
         retries: int,
+        lazy: bool = False,
     ) -> Pdu:
+        """One request/response; ``lazy`` leaves the response's varbinds undecoded."""
         if target.version == "3":
-            return await self._request_v3(target, pdu_type, oids, a, b, timeout, retries)
+            return await self._request_v3(target, pdu_type, oids, a, b, timeout, retries, lazy)
         if target.community is None:
             raise TransportError("auth", f"{target.device}: SNMPv2c target without a community")
         community = target.community.encode()
@@ -312,7 +362,7 @@ class SnmpClient:
 
         data, _ = await self._exchange(target, build, timeout, retries)
         try:
-            message = decode_community(data)
+            message = decode_community(data, lazy=lazy)
         except BerError as exc:
             raise TransportError("malformed", f"{target.device}: {exc}") from None
         pdu = message.pdu
@@ -395,6 +445,7 @@ class SnmpClient:
         b: int,
         timeout: float,
         retries: int,
+        lazy: bool = False,
     ) -> Pdu:
         user = self._user(target)
         oid_list = list(oids)
@@ -439,7 +490,7 @@ class SnmpClient:
                 )
             try:
                 plain = unseal(message, data, keys if authentic else None)
-                scoped = decode_scoped_pdu(plain, lenient_tail=keys.priv == "des")
+                scoped = decode_scoped_pdu(plain, lenient_tail=keys.priv == "des", lazy=lazy)
             except UsmError as exc:
                 raise TransportError("auth", f"{target.device}: {exc}") from None
             except BerError as exc:
@@ -452,6 +503,11 @@ class SnmpClient:
             if not isinstance(pdu, Pdu):
                 raise TransportError("malformed", f"{target.device}: unexpected SNMPv1 trap")
             if pdu.type == PduType.REPORT:
+                if pdu.body is not None:  # decoded lazily: a report is read here
+                    try:
+                        pdu.varbinds = decode_varbinds(*pdu.body)
+                    except BerError as exc:
+                        raise TransportError("malformed", f"{target.device}: {exc}") from None
                 report = pdu.varbinds[0].oid if pdu.varbinds else ()
                 if report == NOT_IN_TIME_WINDOWS and authentic and not resynced:
                     resynced = True
@@ -502,23 +558,46 @@ class SnmpClient:
         retries: int = 1,
     ) -> dict[OID, list[VarBind]]:
         """Walk several columns (or subtrees) at once with GETBULK. Each column's list holds,
-        in order, the varbinds strictly under it; a column that ends drops out of the next
-        request. A non-increasing OID ends its column (agent bug; prevents loops)."""
-        wanted = [tuple(c) for c in columns]
-        result: dict[OID, list[VarBind]] = {c: [] for c in wanted}
-        active = list(result)
-        cursor: dict[OID, OID] = {c: c for c in active}
+        in order, the varbinds strictly under it (see :meth:`walk_rows`)."""
+        rows = await self.walk_rows(
+            target, columns, max_repetitions=max_repetitions, timeout=timeout, retries=retries
+        )
+        return {
+            col: [VarBind(col + suffix, cell.tag, cell.value) for suffix, cell in got.items()]
+            for col, got in rows.items()
+        }
+
+    async def walk_rows(
+        self,
+        target: SnmpTarget,
+        columns: Sequence[OID],
+        *,
+        max_repetitions: int = 25,
+        timeout: float = 2.0,
+        retries: int = 1,
+    ) -> dict[OID, dict[OID, Cell]]:
+        """Walk several columns (or subtrees) at once with GETBULK: per column, its rows in
+        order as ``{index suffix: Cell}`` (the arcs after the column's OID). A column that
+        ends drops out of the next request; a non-increasing OID ends its column (an agent
+        bug; prevents loops). The answers are decoded straight into the rows
+        (:func:`~netops.transports.snmp.ber.decode_columns`): no full OID is built."""
+        wanted = list(dict.fromkeys(tuple(c) for c in columns))
+        result: dict[OID, dict[OID, Cell]] = {c: {} for c in wanted}
+        prefixes = {c: _oid_prefix(c) for c in wanted}
+        last: dict[OID, OID] = {c: () for c in wanted}
+        active = wanted
         requests = varbinds = 0
         while active:
             try:
                 pdu = await self._request(
                     target,
                     PduType.GET_BULK,
-                    [cursor[c] for c in active],
+                    [c + last[c] for c in active],
                     0,
                     max_repetitions,
                     timeout,
                     retries,
+                    lazy=True,
                 )
             except TransportError as exc:
                 if exc.reason == "timeout" and requests:
@@ -531,35 +610,39 @@ class SnmpClient:
                 raise
             requests += 1
             if pdu.error_status:
-                raise TransportError("error", _error_text(target, pdu, [cursor[c] for c in active]))
-            vbs = pdu.varbinds
-            if not vbs:
+                raise TransportError(
+                    "error", _error_text(target, pdu, [c + last[c] for c in active])
+                )
+            assert pdu.body is not None
+            data, start, stop = pdu.body
+            done = [False] * len(active)
+            lasts = [last[c] for c in active]
+            try:
+                count = decode_columns(
+                    data,
+                    start,
+                    stop,
+                    [prefixes[c] for c in active],
+                    [result[c] for c in active],
+                    lasts,
+                    done,
+                )
+            except BerError as exc:
+                raise TransportError("malformed", f"{target.device}: {exc}") from None
+            if not count:
                 raise TransportError("malformed", f"{target.device}: empty GETBULK response")
-            n = len(active)
-            done = [False] * n
-            lists = [result[c] for c in active]
-            lens = [len(c) for c in active]
-            last = [cursor[c] for c in active]
-            end = Tag.END_OF_MIB_VIEW
-            for i, vb in enumerate(vbs):
-                k = i % n
-                if done[k]:
-                    continue
-                oid = vb[0]
-                col = active[k]
-                if vb[1] == end or len(oid) <= lens[k] or oid[: lens[k]] != col:
-                    done[k] = True
-                elif oid <= last[k]:
-                    log.warning("%s: OID not increasing at %s", target.device, format_oid(oid))
-                    done[k] = True
-                else:
-                    lists[k].append(vb)
-                    last[k] = oid
-            varbinds += len(vbs)
+            varbinds += count
             for k, col in enumerate(active):
-                cursor[col] = last[k]
+                last[col] = lasts[k]
             active = [c for k, c in enumerate(active) if not done[k]]
         return result
+
+
+def _oid_prefix(oid: OID) -> bytes:
+    """The content bytes of ``oid``'s encoding (what every OID under it starts with)."""
+    encoded = encode_oid(oid)
+    _, start, _ = read_tlv(encoded, 0, len(encoded))
+    return encoded[start:]
 
 
 _UNREACHABLE = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN}

@@ -96,6 +96,9 @@ class Pdu:
     varbinds: list[VarBind] = field(default_factory=list)
     error_status: int = 0
     error_index: int = 0
+    #: decoded with ``lazy=True``: the datagram and the bounds of the varbind list's content,
+    #: left for the caller to decode (``varbinds`` stays empty)
+    body: tuple[bytes, int, int] | None = None
 
     @property
     def non_repeaters(self) -> int:
@@ -161,8 +164,9 @@ def encode_trap_v1_pdu(pdu: TrapV1Pdu) -> bytes:
     return tlv(PduType.TRAP_V1, body)
 
 
-def decode_pdu(data: bytes, pos: int, end: int) -> Pdu | TrapV1Pdu:
-    """Decode the PDU TLV at ``pos`` (which must end exactly at ``end``)."""
+def decode_pdu(data: bytes, pos: int, end: int, *, lazy: bool = False) -> Pdu | TrapV1Pdu:
+    """Decode the PDU TLV at ``pos`` (which must end exactly at ``end``); ``lazy`` leaves the
+    varbinds undecoded (see :attr:`Pdu.body`)."""
     tag, start, stop = read_tlv(data, pos, end)
     if stop != end:
         raise BerError(f"{stop - end:+d} bytes after the PDU's length")
@@ -178,6 +182,8 @@ def decode_pdu(data: bytes, pos: int, end: int) -> Pdu | TrapV1Pdu:
     vstart, vstop = expect(data, p, stop, SEQUENCE, "varbind list")
     if vstop != stop:
         raise BerError("bytes after the varbind list")
+    if lazy:
+        return Pdu(kind, request_id, [], error_status, error_index, (data, vstart, vstop))
     return Pdu(kind, request_id, decode_varbinds(data, vstart, vstop), error_status, error_index)
 
 
@@ -229,7 +235,7 @@ def message_version(data: bytes) -> int:
     return version
 
 
-def decode_community(data: bytes) -> CommunityMessage:
+def decode_community(data: bytes, *, lazy: bool = False) -> CommunityMessage:
     """Decode a v1/v2c message; anything else raises :class:`BerError`."""
     end = len(data)
     start, stop = expect(data, 0, end, SEQUENCE, "message")
@@ -239,7 +245,7 @@ def decode_community(data: bytes) -> CommunityMessage:
     if version not in (V1, V2C):
         raise BerError(f"not a community message (version {version})")
     community, p = read_octets(data, p, stop, "community")
-    return CommunityMessage(version, community, decode_pdu(data, p, stop))
+    return CommunityMessage(version, community, decode_pdu(data, p, stop, lazy=lazy))
 
 
 def peek_request_id(data: bytes) -> tuple[int, int]:
@@ -300,7 +306,7 @@ def encode_scoped_pdu(context_engine_id: bytes, context_name: bytes, pdu_bytes: 
     return tlv(SEQUENCE, tlv(0x04, context_engine_id) + tlv(0x04, context_name) + pdu_bytes)
 
 
-def decode_scoped_pdu(data: bytes, *, lenient_tail: bool = False) -> ScopedPdu:
+def decode_scoped_pdu(data: bytes, *, lenient_tail: bool = False, lazy: bool = False) -> ScopedPdu:
     """Decode a ScopedPDU. ``lenient_tail`` ignores bytes after it (the padding a block
     cipher such as DES leaves after decryption)."""
     end = len(data)
@@ -309,7 +315,7 @@ def decode_scoped_pdu(data: bytes, *, lenient_tail: bool = False) -> ScopedPdu:
         raise BerError(f"{end - stop} bytes after the ScopedPDU")
     engine, p = read_octets(data, start, stop, "contextEngineID")
     name, p = read_octets(data, p, stop, "contextName")
-    return ScopedPdu(engine, name, decode_pdu(data, p, stop))
+    return ScopedPdu(engine, name, decode_pdu(data, p, stop, lazy=lazy))
 
 
 def encode_v3(

@@ -37,6 +37,13 @@ class VarBind(NamedTuple):
     value: Value
 
 
+class Cell(NamedTuple):
+    """One value with its type tag, without its OID (a table cell, keyed by its row index)."""
+
+    tag: int
+    value: Value
+
+
 def parse_oid(text: str) -> OID:
     """``"1.3.6.1.2.1.1.3.0"`` (a leading dot allowed) -> ``(1, 3, 6, 1, 2, 1, 1, 3, 0)``."""
     return tuple(int(part) for part in text.strip().lstrip(".").split("."))

@@ -164,3 +164,36 @@ def test_missing_column_and_get(faulty: Faulty) -> None:
     walked, got = run(go())
     assert walked[(1, 3, 6, 1, 2, 1, 2, 2, 1, 99)] == [] and len(walked[IF_DESCR]) == 51
     assert got[0].value == b"faulty"
+
+
+def _count_walk(faulty: Faulty, client_kw: dict[str, float], **kw: float) -> tuple[object, int]:
+    async def go() -> object:
+        async with SnmpClient(**client_kw) as client:  # type: ignore[arg-type]
+            return await client.walk(faulty.v2c(), [IF_DESCR, IF_HC_IN], max_repetitions=5, **kw)
+
+    before = faulty.device.requests
+    result = run(go())
+    return result, faulty.device.requests - before
+
+
+def test_a_slow_agent_is_waited_for_not_reported_down(faulty: Faulty) -> None:
+    fast, needed = _count_walk(faulty, {}, timeout=0.3, retries=1)
+    faulty.device.faults.delay = 0.7  # slower than both fixed tries of 0.3 s together
+    with pytest.raises(TransportError) as err:
+        _count_walk(faulty, {}, timeout=0.3, retries=1)
+    assert err.value.reason == "timeout"
+    # backoff (0.3 s, then 0.6 s) catches the first answer; the wait then follows the
+    # measured response time, so no later request of the walk is sent twice
+    slow, sent = _count_walk(faulty, {"backoff": 2.0, "max_timeout": 5.0}, timeout=0.3, retries=1)
+    assert slow == fast
+    assert sent == needed + 1
+
+
+def test_backoff_bounds_the_wait_for_a_dead_agent(faulty: Faulty) -> None:
+    faulty.device.faults.drop = True
+    started = time.monotonic()
+    with pytest.raises(TransportError) as err:
+        _count_walk(faulty, {"backoff": 2.0, "max_timeout": 0.5}, timeout=0.2, retries=2)
+    elapsed = time.monotonic() - started
+    assert err.value.reason == "timeout" and "3 tries in 1.1s" in str(err.value)  # .2+.4+.5
+    assert 1.05 <= elapsed < 1.5
