@@ -141,6 +141,12 @@ class ApiSettings(_Section):
         "Must be changed (32+ characters) outside development",
     )
     metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
+    metrics_reuse_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="A /metrics render younger than this answers the next scrape too "
+        "(Prometheus HA pairs scrape together); 0 = render every scrape",
+    )
     page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
     max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
     stale_after_intervals: float = Field(

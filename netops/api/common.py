@@ -93,7 +93,7 @@ def backup_summary(
 
 def db_pair_outs(state: AppState, snapshot: views.Snapshot) -> list[DbPairOut]:
     backups = [db_backup_out(b) for b in views.db_backups(state.inventory, snapshot)]
-    collected = {s.device: s.collected_at for s in state.store.records("db_node")}
+    collected = snapshot.db_node_times
     return [
         DbPairOut(
             pair=p.pair,
