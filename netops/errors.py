@@ -68,6 +68,30 @@ class LabError(NetopsError):
     """The lab could not be started, found or changed."""
 
 
+class DbToolError(NetopsError):
+    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
+
+
+class HistoryError(NetopsError):
+    """The config backup history (a git repository) could not be read or written."""
+
+
+class PlaybookError(NetopsError):
+    """A playbook cannot run as asked (see the subclasses)."""
+
+
+class PlaybookRequestError(PlaybookError):
+    """A run request is wrong (bad parameter, unknown target, missing reason...).
+
+    Raised while a run is prepared, before anything is sent to any device.
+    ``parameter`` names what is wrong (a parameter name, ``targets``, ``reason``...).
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
 class AuthError(NetopsError):
     """An API token is missing, unknown, revoked, or lacks the role a request needs."""
 
@@ -80,12 +104,8 @@ class NotFoundError(NetopsError):
     """A named thing (device, site, pair, job, token) does not exist."""
 
 
-class DbToolError(NetopsError):
-    """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
-
-
-class HistoryError(NetopsError):
-    """The config backup history (a git repository) could not be read or written."""
+class PlaybookNotFound(PlaybookError, NotFoundError):
+    """No playbook, run or bundle of that name or id."""
 
 
 class SnapshotError(NetopsError):

@@ -126,54 +126,6 @@ class SshSettings(_Section):
     )
 
 
-#: The API secret a fresh install has; ``create_app`` refuses it outside development.
-DEFAULT_API_SECRET = "netops-development-secret-change-me"
-
-
-class ApiSettings(_Section):
-    """The HTTP API (``netops serve``)."""
-
-    host: str = Field("127.0.0.1", description="Address to listen on")
-    port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
-    secret_key: SecretStr = Field(
-        SecretStr(DEFAULT_API_SECRET),
-        description="Key that hashes API tokens (HMAC); changing it invalidates every token. "
-        "Must be changed (32+ characters) outside development",
-    )
-    metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
-    metrics_reuse_seconds: float = Field(
-        0.0,
-        ge=0,
-        description="A /metrics render younger than this answers the next scrape too "
-        "(Prometheus HA pairs scrape together); 0 = render every scrape",
-    )
-    page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
-    max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
-    stale_after_intervals: float = Field(
-        3.0, gt=0, description="A poll older than this many intervals makes a device 'stale'"
-    )
-    token_touch_seconds: float = Field(
-        60.0, ge=0, description="How often a token's last-used time is written at most"
-    )
-
-
-class SchedulerSettings(_Section):
-    """The jobs ``netops serve`` runs on intervals (the SNMP poll uses snmp.interval)."""
-
-    enabled: bool = Field(True, description="Run the scheduler inside 'netops serve'")
-    ssh_interval: float = Field(3600.0, gt=0, description="Seconds between SSH collections")
-    backup_interval: float = Field(86400.0, gt=0, description="Seconds between config backups")
-    dbha_interval: float = Field(30.0, gt=0, description="Seconds between DB HA polls")
-    compliance_interval: float = Field(300.0, gt=0, description="Seconds between check runs")
-    events_retention_days: float = Field(
-        400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
-    )
-    disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
-    shutdown_grace: float = Field(
-        30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
-    )
-
-
 class DbhaSettings(_Section):
     """Database HA pairs: collection, verdict thresholds, backup reading and restore tests."""
 
@@ -231,6 +183,88 @@ class BackupSettings(_Section):
             "policy: versions older than the longest retention_days of the inventory's "
             "device_config policies are dropped from the history; forever: keep every version"
         ),
+    )
+
+
+class PlaybookSettings(_Section):
+    """How playbooks run (the playbooks themselves are in ``playbooks_dir``)."""
+
+    max_concurrency: int = Field(
+        16, ge=1, description="Devices one run works on at once, whatever its playbook asks"
+    )
+    bundle_dir: Path | None = Field(
+        None, description="Output bundles (diagnostics); default state_dir/bundles"
+    )
+    bundle_retention_days: float = Field(
+        90.0, gt=0, description="Bundles older than this are deleted when a run starts"
+    )
+    link_base: str | None = Field(
+        None,
+        description="Base URL of the API (https://netops.example) for links to bundles in "
+        "run records; without it links are paths (/api/v1/...)",
+    )
+    api_wait_seconds: float = Field(
+        120.0, gt=0, description="Longest an API request with wait=true waits for its run"
+    )
+    webhook_playbook: str = Field(
+        "collect-diagnostics", description="Playbook an Alertmanager webhook runs"
+    )
+    webhook_cooldown_seconds: float = Field(
+        900.0, ge=0, description="A device is not collected again by the webhook within this"
+    )
+    webhook_max_devices: int = Field(
+        20, ge=1, description="Devices one webhook call may collect (the rest are dropped)"
+    )
+
+    def resolved_bundle_dir(self, state_dir: Path) -> Path:
+        return self.bundle_dir or state_dir / "bundles"
+
+
+#: The API secret a fresh install has; ``create_app`` refuses it outside development.
+DEFAULT_API_SECRET = "netops-development-secret-change-me"
+
+
+class ApiSettings(_Section):
+    """The HTTP API (``netops serve``)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on")
+    port: int = Field(8080, ge=1, le=65535, description="Port to listen on")
+    secret_key: SecretStr = Field(
+        SecretStr(DEFAULT_API_SECRET),
+        description="Key that hashes API tokens (HMAC); changing it invalidates every token. "
+        "Must be changed (32+ characters) outside development",
+    )
+    metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
+    metrics_reuse_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="A /metrics render younger than this answers the next scrape too "
+        "(Prometheus HA pairs scrape together); 0 = render every scrape",
+    )
+    page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
+    max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
+    stale_after_intervals: float = Field(
+        3.0, gt=0, description="A poll older than this many intervals makes a device 'stale'"
+    )
+    token_touch_seconds: float = Field(
+        60.0, ge=0, description="How often a token's last-used time is written at most"
+    )
+
+
+class SchedulerSettings(_Section):
+    """The jobs ``netops serve`` runs on intervals (the SNMP poll uses snmp.interval)."""
+
+    enabled: bool = Field(True, description="Run the scheduler inside 'netops serve'")
+    ssh_interval: float = Field(3600.0, gt=0, description="Seconds between SSH collections")
+    backup_interval: float = Field(86400.0, gt=0, description="Seconds between config backups")
+    dbha_interval: float = Field(30.0, gt=0, description="Seconds between DB HA polls")
+    compliance_interval: float = Field(300.0, gt=0, description="Seconds between check runs")
+    events_retention_days: float = Field(
+        400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
+    )
+    disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
+    shutdown_grace: float = Field(
+        30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
     )
 
 
@@ -360,11 +394,12 @@ class Settings(BaseSettings):
     playbooks_dir: Path = Field(Path("playbooks"), description="Playbooks folder")
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     ssh: SshSettings = Field(default_factory=SshSettings)
-    api: ApiSettings = Field(default_factory=ApiSettings)
-    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     dbha: DbhaSettings = Field(default_factory=DbhaSettings)
     backups: BackupSettings = Field(default_factory=BackupSettings)
+    playbooks: PlaybookSettings = Field(default_factory=PlaybookSettings)
     compliance: ComplianceSettings = Field(default_factory=ComplianceSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     influx: InfluxSettings = Field(default_factory=InfluxSettings)
     traps: TrapSettings = Field(default_factory=TrapSettings)
 

@@ -29,6 +29,7 @@ from netops.api.routers import (
     health,
     jobs,
     metrics,
+    playbooks,
     sites,
     status,
     tokens,
@@ -54,6 +55,7 @@ ROUTERS = (
     backups.router,
     dbha.router,
     jobs.router,
+    playbooks.router,
     tokens.router,
     metrics.router,
 )
@@ -68,6 +70,7 @@ _VIEWER_ROUTERS = (
     backups.router,
     dbha.router,
     jobs.router,
+    playbooks.router,
 )
 MIN_SECRET_LENGTH = 32
 

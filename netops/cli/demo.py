@@ -36,6 +36,11 @@ STEPS: list[tuple[str, list[str], list[str]]] = [
         ["--endpoints", "{endpoints}"],
     ),
     ("run the compliance checks", ["check"], ["--fail-on", "critical"]),
+    (
+        "dry-run a reviewed playbook: shut a port (lines and diff shown, nothing sent)",
+        ["playbook", "run"],
+        ["shutdown-port", "-t", "acc-jiefang-01", "-p", "interface=GE0/0/5", "-e", "{endpoints}"],
+    ),
 ]
 
 

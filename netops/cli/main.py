@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from netops import __version__
-from netops.cli import backup, compliance, db, demo, inventory, lab, poll, serve, ssh, token
+from netops.cli import (
+    backup,
+    compliance,
+    db,
+    demo,
+    inventory,
+    lab,
+    playbook,
+    poll,
+    serve,
+    ssh,
+    token,
+)
 from netops.cli.common import fail
 from netops.errors import NetopsError
 
@@ -33,6 +45,7 @@ app.add_typer(token.app, name="token")
 app.command()(serve.serve)
 compliance.register(app)
 app.add_typer(poll.app)  # netops poll, netops traps
+app.add_typer(playbook.app, name="playbook")
 
 
 def _version(value: bool) -> None:

@@ -423,19 +423,15 @@ async def _serve(rt: LabRuntime, args: argparse.Namespace) -> None:
     tmp.write_text(json.dumps(rt.endpoints(), indent=1) + "\n", encoding="utf-8")
     os.chmod(tmp, 0o600)
     tmp.replace(endpoints)
-    lab_file(endpoints).write_text(
-        json.dumps(
-            {
-                "pid": os.getpid(),
-                "control": str(sock_path),
-                "endpoints": str(endpoints),
-                **rt.status(),
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    status = {
+        "pid": os.getpid(),
+        "control": str(sock_path),
+        "endpoints": str(endpoints),
+        **rt.status(),
+    }
+    status_tmp = lab_file(endpoints).with_suffix(".tmp")
+    status_tmp.write_text(json.dumps(status, indent=1) + "\n", encoding="utf-8")
+    status_tmp.replace(lab_file(endpoints))  # readers never see a half-written file
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, rt.stop_event.set)

@@ -7,11 +7,13 @@ concern owns its tables in its own module under ``netops.store``; all share
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -55,6 +57,29 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def create_tables(engine: Engine) -> None:
+    """Create every table of every module of ``netops.store`` that does not exist yet.
+
+    Safe when several processes open a fresh database at once (a lost race to create a
+    table is retried, not an error).
+    """
+    import importlib
+    import pkgutil
+
+    import netops.store as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    for attempt in range(5):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except OperationalError as exc:
+            if "already exists" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

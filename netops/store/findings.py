@@ -78,10 +78,6 @@ class FindingHistory:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        Base.metadata.create_all(
-            store.engine,
-            tables=[Base.metadata.tables[t] for t in ("compliance_runs", "compliance_findings")],
-        )
 
     def record(
         self,

@@ -51,7 +51,6 @@ class JobStateStore:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        Base.metadata.create_all(store.engine, tables=[JobStateRow.__table__])  # type: ignore[list-item]
 
     def load(self) -> dict[str, JobState]:
         with self._store.session() as s:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from netops.models import RECORD_KINDS, Event, PollResult, Record
 from netops.settings import Settings
-from netops.store.db import Base, make_engine, session_factory
+from netops.store.db import create_tables, make_engine, session_factory
 from netops.store.tables import EventRow, LatestRecords, PollStatus
 
 
@@ -32,7 +32,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        create_tables(self.engine)
         self.session = session_factory(self.engine)
 
     @classmethod

@@ -42,7 +42,6 @@ def update_stats(
 ) -> None:
     """In one transaction: add to counters, and set gauges, each (name, labels, value)."""
     now = datetime.now(UTC)
-    Base.metadata.create_all(store.engine, tables=[StatRow.__table__])  # type: ignore[list-item]
     with store.session.begin() as s:
         for items, adding in ((add, True), (set_, False)):
             for name, labels, value in items:
@@ -57,7 +56,6 @@ def update_stats(
 
 def read_stats(store: Store, name: str) -> list[tuple[dict[str, Any], float]]:
     """Every (labels, value) of stat ``name``."""
-    Base.metadata.create_all(store.engine, tables=[StatRow.__table__])  # type: ignore[list-item]
     with store.session() as s:
         rows = s.scalars(select(StatRow).where(StatRow.name == name).order_by(StatRow.id)).all()
     return [(json.loads(r.labels), r.value) for r in rows]

@@ -73,7 +73,6 @@ class TokenStore:
             raise ValueError("the API secret key is empty")
         self._store = store
         self._key = secret_key.encode()
-        Base.metadata.create_all(store.engine, tables=[ApiTokenRow.__table__])  # type: ignore[list-item]
 
     def _digest(self, token: str) -> str:
         return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()

@@ -105,13 +105,22 @@ def _prompt_based_config_check(conn: Any) -> None:
 _TERMINATOR = r"(?:\([\w-]+\))?[>\]#$]"
 
 
-def _drop_stale_prompts(output: str, base_prompt: str) -> str:
-    """Leading lines that are only a prompt (left over from the login) are not output."""
+def _drop_stale_prompts(output: str, base_prompt: str, command: str = "") -> str:
+    """Leading lines that are only a prompt (left over from the login), or the command's
+    echo behind the remains of one (netmiko strips ``<name`` of ``<name>display ...`` on a
+    session's first command, leaving ``>display ...``), are not output."""
     if not base_prompt:
         return output
     stale = re.compile(rf"\s*(?:HRP_\w)?[<\[]?{re.escape(base_prompt)}{_TERMINATOR}\s*")
+    echo = (
+        re.compile(
+            rf"\s*(?:(?:HRP_\w)?[<\[]?{re.escape(base_prompt)})?{_TERMINATOR}\s*{re.escape(command)}\s*"
+        )
+        if command
+        else None
+    )
     lines = output.split("\n")
-    while len(lines) > 1 and stale.fullmatch(lines[0]):
+    while len(lines) > 1 and (stale.fullmatch(lines[0]) or (echo and echo.fullmatch(lines[0]))):
         lines.pop(0)
     return "\n".join(lines)
 
@@ -277,7 +286,7 @@ class SshSession:
             )
         except Exception as exc:
             raise classify(exc, self.target) from None
-        return _drop_stale_prompts(output, str(self._conn.base_prompt).strip())
+        return _drop_stale_prompts(output, str(self._conn.base_prompt).strip(), command)
 
     def send_config(self, commands: list[str], *, error_pattern: str | None = None) -> str:
         """Enter config mode, send ``commands`` (each echo verified), leave config mode.

@@ -137,3 +137,16 @@ def test_stale_login_prompts_are_not_output() -> None:
     assert _drop_stale_prompts("<core-1>\n#\n sysname core-1", "core-1") == "#\n sysname core-1"
     assert _drop_stale_prompts("HRP_M<fw-1>\nRole: active", "fw-1") == "Role: active"
     assert _drop_stale_prompts("core-1\nx", "core-1") == "core-1\nx"  # not a prompt
+
+
+def test_echo_behind_a_prompt_fragment_is_not_output() -> None:
+    """Seen on the lab's Comware: the first command of a session came back as
+    ``>display current-configuration`` ahead of the config, and was stored in backups."""
+    from netops.transports.ssh import _drop_stale_prompts
+
+    command = "display current-configuration"
+    text = f">{command}\n#\n sysname acc-1"
+    assert _drop_stale_prompts(text, "acc-1", command) == "#\n sysname acc-1"
+    assert _drop_stale_prompts(f"<acc-1>{command}\n#", "acc-1", command) == "#"
+    kept = f"#\n {command}\n"  # the command text inside the output stays
+    assert _drop_stale_prompts(kept, "acc-1", command) == kept

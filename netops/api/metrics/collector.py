@@ -36,6 +36,7 @@ from netops.collectors import metrics as collection_metrics
 from netops.compliance import metrics as compliance_metrics
 from netops.dbha import metrics as dbha_metrics
 from netops.inventory import Inventory
+from netops.playbooks import metrics as playbook_metrics
 from netops.scheduler import metrics as scheduler_metrics
 from netops.store import Store
 
@@ -54,6 +55,7 @@ SOURCES: dict[str, Families] = {
     "inventory": inventory_metrics.families,
     "records": records_metrics.families,
     "redundancy": redundancy_metrics.families,
+    "playbooks": playbook_metrics.families,
     # SNMP collection last: only what the sources above do not give (poll failures by
     # reason, cycle time, traps received); its other families are the same names as
     # records' and redundancy's, and theirs are the ones served
