@@ -263,6 +263,12 @@ class SchedulerSettings(_Section):
         400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
     )
     disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
+    process_jobs: tuple[str, ...] = Field(
+        ("compliance_check",),
+        description="Jobs run in a child process of their own: CPU-heavy ones (a province "
+        "compliance run: ~35 s CPU, 2 GB) then never slow the API, and their memory goes "
+        "back to the system when they end",
+    )
     shutdown_grace: float = Field(
         30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
     )

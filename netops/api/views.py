@@ -37,6 +37,8 @@ class Snapshot:
         self.taken_at = taken_at
         self.cache = latest_cache(store)
         self._oper: dict[str, dict[str, str | None]] = {}
+        self.memo: dict[str, Any] = {}  # what callers derive from this snapshot, kept with it
+        self._rows: dict[str, dict[str, Row]] = {}
 
     @cached_property
     def polls(self) -> dict[str, list[PollResult]]:
@@ -45,10 +47,21 @@ class Snapshot:
             polls[result.device].append(result)
         return dict(polls)
 
-    @cached_property
+    def kinds(self, kinds: tuple[str, ...]) -> dict[str, dict[str, Row]]:
+        """Every device's rows of these kinds (each kind read once per snapshot)."""
+        missing = tuple(k for k in kinds if k not in self._rows)
+        if missing:
+            self._rows.update(self.cache.kinds(missing))
+        return {k: self._rows[k] for k in kinds}
+
+    def rows(self, kind: str) -> dict[str, Row]:
+        """Every device's row of ``kind`` as stored (JSON dicts; typed on demand)."""
+        return self.kinds((kind,))[kind]
+
+    @property
     def interface_rows(self) -> dict[str, Row]:
         """Every device's interface records as stored (JSON dicts), by device."""
-        return self.cache.rows("interface")
+        return self.rows("interface")
 
     @cached_property
     def interface_dicts(self) -> dict[str, dict[str, dict[str, Any]]]:
@@ -85,7 +98,7 @@ class Snapshot:
     def config_backups(self) -> dict[str, ConfigBackupStatus]:
         return {
             s.device: r
-            for s in self.cache.typed("config_backup")
+            for s in (row.typed for row in self.rows("config_backup").values())
             for r in s.records
             if isinstance(r, ConfigBackupStatus)
         }
@@ -94,7 +107,7 @@ class Snapshot:
     def db_nodes(self) -> dict[str, DbNodeStatus]:
         return {
             s.device: r
-            for s in self.cache.typed("db_node")
+            for s in (row.typed for row in self.rows("db_node").values())
             for r in s.records
             if isinstance(r, DbNodeStatus)
         }
@@ -102,12 +115,15 @@ class Snapshot:
     @cached_property
     def db_node_times(self) -> dict[str, datetime]:
         """When each database node's status was collected."""
-        return {device: row.collected_at for device, row in self.cache.rows("db_node").items()}
+        return {device: row.collected_at for device, row in self.rows("db_node").items()}
 
     @cached_property
     def db_backups(self) -> list[DbBackup]:
         return [
-            r for s in self.cache.typed("db_backup") for r in s.records if isinstance(r, DbBackup)
+            r
+            for s in (row.typed for row in self.rows("db_backup").values())
+            for r in s.records
+            if isinstance(r, DbBackup)
         ]
 
 

@@ -36,7 +36,7 @@ _CHUNK = 500
 class Row:
     """One (device, kind) record set as stored: JSON dicts, typed records on demand."""
 
-    __slots__ = ("device", "kind", "source", "collected_at", "data", "_typed")
+    __slots__ = ("_typed", "collected_at", "data", "device", "kind", "memo", "source")
 
     def __init__(
         self, device: str, kind: str, source: str, collected_at: datetime, data: list[Any]
@@ -47,6 +47,8 @@ class Row:
         self.collected_at = collected_at
         self.data: list[dict[str, Any]] = data if isinstance(data, list) else []
         self._typed: StoredRecords | None = None
+        #: What readers derive from this row (rendered metrics...): it goes with the row
+        self.memo: dict[str, Any] = {}
 
     @property
     def typed(self) -> StoredRecords:
@@ -75,6 +77,8 @@ class LatestCache:
         self._rows: dict[str, dict[str, tuple[Token, Row]]] = {}
         self._polls: dict[tuple[str, str], tuple[Token, PollResult]] = {}
         self.decoded = 0  # rows decoded since the cache was made (tests, benchmarks)
+        #: What readers derive from the cached state and keep with it (rendered metrics...)
+        self.memo: dict[str, Any] = {}
 
     # -- records ------------------------------------------------------------------------------
     def rows(self, kind: str) -> dict[str, Row]:

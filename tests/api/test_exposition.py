@@ -20,7 +20,21 @@ from prometheus_client.parser import text_string_to_metric_families
 from netops.api.metrics.exposition import Series, go_float, render
 
 ODD = ["plain", 'quo"te', "back\\slash", "new\nline", "中文接口", "", "GigabitEthernet0/0/1"]
-VALUES = [0, 1, -1, 0.5, 1e-9, 123456789.0, 1e21, 10_000_000_000, -2.5e7, math.inf, -math.inf]
+VALUES = [
+    0,
+    1,
+    -1,
+    -0.0,
+    0.0,
+    0.5,
+    1e-9,
+    123456789.0,
+    1e21,
+    10_000_000_000,
+    -2.5e7,
+    math.inf,
+    -math.inf,
+]
 
 
 class Fixed:

@@ -14,11 +14,13 @@ is served again (two Prometheus servers of an HA pair scraping together cost one
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, ProcessCollector
@@ -30,7 +32,7 @@ from netops.api import views
 from netops.api.metrics import inventory as inventory_metrics
 from netops.api.metrics import records as records_metrics
 from netops.api.metrics import redundancy as redundancy_metrics
-from netops.api.metrics.exposition import render
+from netops.api.metrics.exposition import Kept, render
 from netops.backups import metrics as backups_metrics
 from netops.collectors import metrics as collection_metrics
 from netops.compliance import metrics as compliance_metrics
@@ -124,6 +126,7 @@ class Exposition:
         self.reuse_seconds = reuse_seconds
         self._lock = threading.Lock()
         self._last: tuple[float, bytes] | None = None
+        self._kept: Kept = {}  # families' text from the last render (see render_text)
         self.renders = 0
 
     def get(self) -> bytes:
@@ -132,10 +135,30 @@ class Exposition:
             last = self._last
             if last is not None and (last[0] >= asked or asked - last[0] < self.reuse_seconds):
                 return last[1]
-            text = render(self.registry.collect())
+            with _no_gc_pauses():
+                text = render(self.registry.collect(), self._kept)
             self.renders += 1
             self._last = (time.monotonic(), text)
             return text
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """No cyclic garbage collection while a render runs.
+
+    A province render makes millions of small objects (decoded records, rows, text) while
+    the caches hold over a million more; each full collection the allocations trigger
+    walks them all (measured: 4 s of a 13 s first render). What a render makes holds no
+    cycles and is freed by reference counting; cyclic garbage of other threads waits for
+    the next collection after it.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def build_registry(state: AppState) -> CollectorRegistry:

@@ -53,13 +53,37 @@ def _help(text: str) -> str:
     return text.replace("\\", r"\\").replace("\n", r"\n")
 
 
+Rows = list[tuple[tuple[str, ...], float]]
+#: A family's text from the last render, by sample name: (label names, its blocks, text)
+Kept = dict[str, tuple[tuple[str, ...], list["Block"], str]]
+
+
+class Block:
+    """Rows of one family that a source keeps from scrape to scrape (say, one device's
+    interfaces, rebuilt when its record changes): written to text once, then reused."""
+
+    __slots__ = ("_for", "_kept", "_text", "rows")
+
+    def __init__(self, rows: Rows | None = None, *, kept: bool = True) -> None:
+        self.rows: Rows = rows if rows is not None else []
+        self._text: str | None = None
+        self._for: tuple[str, tuple[str, ...]] | None = None
+        self._kept = kept
+
+    def add(self, values: tuple[str, ...], value: float) -> None:
+        self.rows.append((values, value))
+        self._text = None
+
+
 class Series(Metric):
     """A gauge or counter family kept as rows of (label values, value).
 
     Add rows with ``add_metric(values, value)`` as on Gauge/CounterMetricFamily (a
-    counter's name drops a trailing ``_total``; its samples add it back). :func:`render`
-    writes the rows straight to text; ``samples`` builds prometheus_client ``Sample``
-    tuples only when something asks for them (``generate_latest``, tests).
+    counter's name drops a trailing ``_total``; its samples add it back), or whole
+    :class:`Block` objects a source keeps between scrapes with ``add_block``.
+    :func:`render` writes the rows straight to text (a kept block's text is reused);
+    ``samples`` builds prometheus_client ``Sample`` tuples only when something asks for
+    them (``generate_latest``, tests).
     """
 
     def __init__(
@@ -72,14 +96,32 @@ class Series(Metric):
         super().__init__(name, documentation, typ)
         self.labelnames: tuple[str, ...] = tuple(labels)
         self.sample_name = name + "_total" if typ == "counter" else name
-        self.rows: list[tuple[tuple[str, ...], float]] = []
+        self.blocks: list[Block] = []
+        self._loose: Block | None = None
 
     def add_metric(self, values: Sequence[str], value: float) -> None:
         if len(values) != len(self.labelnames):
             raise ValueError(f"{self.name}: {len(self.labelnames)} label values expected")
-        self.rows.append((tuple(values), value))
+        if self._loose is None:
+            self._loose = Block(kept=False)
+            self.blocks.append(self._loose)
+        self._loose.rows.append((tuple(values), value))
 
-    @property  # type: ignore[override]
+    def add_block(self, block: Block) -> None:
+        """Add a kept block's rows (after what is there; later rows follow it). A row with
+        the wrong number of label values fails when the block is written."""
+        self.blocks.append(block)
+        self._loose = None
+
+    def add_blocks(self, blocks: Iterable[Block]) -> None:
+        self.blocks.extend(blocks)
+        self._loose = None
+
+    @property
+    def rows(self) -> Rows:
+        return [row for block in self.blocks for row in block.rows]
+
+    @property
     def samples(self) -> list[Sample]:
         names = self.labelnames
         return [
@@ -94,11 +136,26 @@ class Series(Metric):
 
 
 class _Labels:
-    """Rendered label sets, shared by every family of a render: ``{a="x",b="y"}``."""
+    """Rendered label sets, shared by every family of a render: ``{a="x",b="y"}``; and
+    rendered values (status gauges repeat 0 and 1 a hundred thousand times)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: Kept | None = None) -> None:
+        self.kept = kept
         self.by_values: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self.by_items: dict[tuple[tuple[str, str], ...], str] = {}
         self.names: dict[str, str] = {}
+        self.values: dict[float, str] = {}
+        self.orders: dict[tuple[str, ...], tuple[list[int], list[str]]] = {}
+
+    def value(self, value: float) -> str:
+        if value == 0:  # 0.0 and -0.0 are one key but two texts
+            return go_float(value)
+        text = self.values.get(value)
+        if text is None:
+            text = go_float(value)
+            if len(self.values) < 65536:
+                self.values[value] = text
+        return text
 
     def name(self, label: str) -> str:
         escaped = self.names.get(label)
@@ -108,31 +165,54 @@ class _Labels:
 
     def rows_renderer(self, labelnames: tuple[str, ...]) -> tuple[list[int], list[str]]:
         """Positions of the label names in sorted order, and their escaped names."""
-        order = sorted(range(len(labelnames)), key=lambda i: labelnames[i])
-        return order, [self.name(labelnames[i]) for i in order]
+        found = self.orders.get(labelnames)
+        if found is None:
+            order = sorted(range(len(labelnames)), key=lambda i: labelnames[i])
+            found = self.orders[labelnames] = (order, [self.name(labelnames[i]) for i in order])
+        return found
+
+
+def _block_text(family: Series, block: Block, labels: _Labels) -> str:
+    key = (family.sample_name, family.labelnames)
+    if block._text is not None and block._for == key:
+        return block._text
+    prefix = _escape_name(family.sample_name, UNDERSCORES)
+    lines: list[str] = []
+    if not family.labelnames:
+        lines = [f"{prefix} {go_float(value)}\n" for _, value in block.rows]
+    else:
+        order, names = labels.rows_renderer(family.labelnames)
+        cache = labels.by_values
+        rendered = labels.values
+        key_names = family.labelnames
+        for values, value in block.rows:
+            number = (value and rendered.get(value)) or labels.value(value)
+            text = cache.get((key_names, values))
+            if text is None:
+                text = cache[(key_names, values)] = (
+                    "{"
+                    + ",".join(
+                        f'{n}="{escape_value(values[i])}"'
+                        for n, i in zip(names, order, strict=True)
+                    )
+                    + "}"
+                )
+            lines.append(f"{prefix}{text} {number}\n")
+    block._text, block._for = "".join(lines), key
+    return block._text
 
 
 def _series_lines(family: Series, labels: _Labels) -> Iterator[str]:
-    prefix = _escape_name(family.sample_name, UNDERSCORES)
-    if not family.labelnames:
-        for _, value in family.rows:
-            yield f"{prefix} {go_float(value)}\n"
+    kept = labels.kept.get(family.sample_name) if labels.kept is not None else None
+    if kept is not None and kept[0] == family.labelnames and kept[1] == family.blocks:
+        yield kept[2]  # the same kept blocks as last time (compared by identity): same text
         return
-    order, names = labels.rows_renderer(family.labelnames)
-    cache = labels.by_values
-    key_names = family.labelnames
-    for values, value in family.rows:
-        key = (key_names, values)
-        text = cache.get(key)
-        if text is None:
-            text = cache[key] = (
-                "{"
-                + ",".join(
-                    f'{n}="{escape_value(values[i])}"' for n, i in zip(names, order, strict=True)
-                )
-                + "}"
-            )
-        yield f"{prefix}{text} {go_float(value)}\n"
+    text = "".join([_block_text(family, block, labels) for block in family.blocks])
+    if labels.kept is not None and family.blocks and all(b._kept for b in family.blocks):
+        labels.kept[family.sample_name] = (family.labelnames, list(family.blocks), text)
+    elif labels.kept is not None:
+        labels.kept.pop(family.sample_name, None)
+    yield text
 
 
 def _sample_line(sample: Sample, labels: _Labels, names: dict[str, str]) -> str:
@@ -140,10 +220,14 @@ def _sample_line(sample: Sample, labels: _Labels, names: dict[str, str]) -> str:
     if name is None:
         name = names[sample.name] = _escape_name(sample.name, UNDERSCORES)
     if sample.labels:
-        text = ",".join(
-            f'{labels.name(k)}="{escape_value(v)}"' for k, v in sorted(sample.labels.items())
-        )
-        text = "{" + text + "}"
+        items = tuple(sample.labels.items())
+        text = labels.by_items.get(items)
+        if text is None:
+            text = labels.by_items[items] = (
+                "{"
+                + ",".join(f'{labels.name(k)}="{escape_value(v)}"' for k, v in sorted(items))
+                + "}"
+            )
     else:
         text = ""
     stamp = "" if sample.timestamp is None else f" {int(float(sample.timestamp) * 1000):d}"
@@ -179,14 +263,17 @@ def _family_lines(metric: Metric, labels: _Labels, names: dict[str, str]) -> Ite
         yield from lines
 
 
-def render_text(metrics: Iterable[Metric]) -> Iterator[str]:
-    """The exposition of ``metrics`` as text chunks (one family's header, then its lines)."""
-    labels = _Labels()
+def render_text(metrics: Iterable[Metric], kept: Kept | None = None) -> Iterator[str]:
+    """The exposition of ``metrics`` as text chunks (one family's header, then its lines).
+
+    ``kept``: a dict this function keeps between calls; a :class:`Series` made of the same
+    kept blocks as in the previous call is not written again."""
+    labels = _Labels(kept)
     names: dict[str, str] = {}
     for metric in metrics:
         yield "".join(_family_lines(metric, labels, names))
 
 
-def render(metrics: Iterable[Metric]) -> bytes:
+def render(metrics: Iterable[Metric], kept: Kept | None = None) -> bytes:
     """What ``generate_latest`` makes of a registry yielding ``metrics``, byte for byte."""
-    return "".join(render_text(metrics)).encode("utf-8")
+    return "".join(render_text(metrics, kept)).encode("utf-8")

@@ -10,18 +10,20 @@ keeps the first family of a name) and the copy here is dropped for that name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from prometheus_client.core import CounterMetricFamily, Metric
 from sqlalchemy import func, select
 
 from netops.api import views
-from netops.api.metrics.exposition import Series
+from netops.api.metrics.exposition import Block, Series
 from netops.inventory import Inventory
+from netops.models import PollResult
 from netops.store import Store
-from netops.store.latest import latest_cache
+from netops.store.latest import Row
 from netops.store.tables import EventRow
+
+Builder = Callable[[Row], list[Block]]
 
 #: The record kinds these families read (one token query refreshes them all).
 KINDS = ("interface", "health", "system", "vrf", "route", "bgp_peer", "firewall_rule")
@@ -40,7 +42,7 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
     records per kind: no model is built per record); the values are those the typed
     records give."""
     snapshot = views.read_snapshot(store)
-    rows = latest_cache(store).kinds(KINDS)
+    rows = snapshot.kinds(KINDS)
     yield from _polling(snapshot, inventory)
     yield from _interfaces(snapshot)
     yield from _health(rows)
@@ -73,21 +75,38 @@ def _polling(snapshot: views.Snapshot, inventory: Inventory) -> Iterable[Metric]
         "device",
         "transport",
     )
+    # kept per device while its poll results are the same objects (the cache's)
+    memo = snapshot.cache.memo
+    if memo.get("metrics.polls", (None,))[0] is not inventory:  # kept for one inventory
+        memo["metrics.polls"] = (inventory, {})
+    kept: dict[str, tuple[tuple[PollResult, ...], list[Block]]] = memo["metrics.polls"][1]
+    per_device = []
     for name, results in sorted(snapshot.polls.items()):
-        device = inventory.device_by_name.get(name)
-        if device is not None:
-            up.add_metric(
-                (name, device.site, device.role.value, inventory.network_of(device)),
-                1.0 if any(r.ok for r in results) else 0.0,
-            )
-        for r in results:
-            labels = (name, r.transport)
-            success.add_metric(labels, 1.0 if r.ok else 0.0)
-            duration.add_metric(labels, r.duration_seconds)
-            overrun.add_metric(labels, 1.0 if r.overran else 0.0)
-            if r.ok:
-                last_ok.add_metric(labels, r.started_at.timestamp())
+        held = kept.get(name)
+        if held is None or held[0] != tuple(results):
+            held = kept[name] = (tuple(results), _poll_blocks(inventory, name, results))
+        per_device.append(held[1])
+    for n, family in enumerate((up, success, duration, overrun, last_ok)):
+        family.add_blocks([blocks[n] for blocks in per_device])
     yield from (up, success, duration, overrun, last_ok)
+
+
+def _poll_blocks(inventory: Inventory, name: str, results: list[PollResult]) -> list[Block]:
+    up, success, duration, overrun, last_ok = (Block() for _ in range(5))
+    device = inventory.device_by_name.get(name)
+    if device is not None:
+        up.add(
+            (name, device.site, device.role.value, inventory.network_of(device)),
+            1.0 if any(r.ok for r in results) else 0.0,
+        )
+    for r in results:
+        labels = (name, r.transport)
+        success.add(labels, 1.0 if r.ok else 0.0)
+        duration.add(labels, r.duration_seconds)
+        overrun.add(labels, 1.0 if r.overran else 0.0)
+        if r.ok:
+            last_ok.add(labels, r.started_at.timestamp())
+    return [up, success, duration, overrun, last_ok]
 
 
 #: Interface families: (name, help, type, stored field); status fields become 1/0.
@@ -118,54 +137,81 @@ _STATUS_FIELDS = ("oper_status", "admin_status")
 def _interfaces(snapshot: views.Snapshot) -> Iterable[Metric]:
     labels = ("device", "interface")
     out = [Series(name, doc, labels, typ) for name, doc, typ, _ in _INTERFACE_FAMILIES]
-    fields = [(field, series.rows) for (*_, field), series in zip(_INTERFACE_FAMILIES, out, strict=True)]
-    for device, interfaces in sorted(snapshot.interface_dicts.items()):
-        for name, i in sorted(interfaces.items()):
-            key = (device, name)
-            for field, rows in fields:
-                value = i.get(field)
-                if value is not None:
-                    if field in _STATUS_FIELDS:
-                        rows.append((key, 1.0 if value == "up" else 0.0))
-                    else:
-                        rows.append((key, float(value)))
+    # kept with each device's row: rebuilt (and written to text again) when the row changes
+    _add(out, snapshot.interface_rows, "metrics.interfaces", _interface_blocks)
     yield from out
 
 
-def _health(rows: dict[str, dict[str, Any]]) -> Iterable[Metric]:
+def _interface_blocks(row: Row) -> list[Block]:
+    device, data = row.device, row.data
+    blocks = [Block() for _ in _INTERFACE_FAMILIES]
+    fields = [
+        (field, field in _STATUS_FIELDS, block.rows)
+        for (*_, field), block in zip(_INTERFACE_FAMILIES, blocks, strict=True)
+    ]
+    by_name = {d["name"]: d for d in data}  # the last of a name wins
+    for name, i in sorted(by_name.items()):
+        key = (device, name)
+        for field, status, rows in fields:
+            value = i.get(field)
+            if value is not None:
+                rows.append((key, (1.0 if value == "up" else 0.0) if status else float(value)))
+    return blocks
+
+
+def _kept(row: Row, key: str, build: Callable[[Row], list[Block]]) -> list[Block]:
+    """The blocks ``build`` makes of ``row``, kept with the row (rebuilt when it changes)."""
+    blocks: list[Block] | None = row.memo.get(key)
+    if blocks is None:
+        blocks = row.memo[key] = build(row)
+    return blocks
+
+
+def _add(families: Sequence[Series], rows: dict[str, Row], key: str, build: Builder) -> None:
+    per_row = [_kept(row, key, build) for row in rows.values()]
+    for n, family in enumerate(families):
+        family.add_blocks([blocks[n] for blocks in per_row])
+
+
+def _health(rows: dict[str, dict[str, Row]]) -> Iterable[Metric]:
     labels = ("device", "entity")
     cpu = _gauge("netops_device_cpu_ratio", "CPU utilisation (0-1)", *labels)
     memory = _gauge("netops_device_memory_ratio", "Memory utilisation (0-1)", *labels)
     temperature = _gauge("netops_device_temperature_celsius", "Temperature", *labels)
-    for row in rows["health"].values():
-        for r in row.data:
-            key = (r["device"], r.get("entity_name") or str(r.get("entity_index", 0)))
-            if r.get("cpu_percent") is not None:
-                cpu.add_metric(key, r["cpu_percent"] / 100)
-            if r.get("memory_percent") is not None:
-                memory.add_metric(key, r["memory_percent"] / 100)
-            if r.get("temperature_celsius") is not None:
-                temperature.add_metric(key, r["temperature_celsius"])
+    _add((cpu, memory, temperature), rows["health"], "metrics.health", _health_blocks)
     uptime = _gauge("netops_device_uptime_seconds", "sysUpTime", "device")
-    for row in rows["system"].values():
-        for s in row.data:
-            if s.get("uptime_seconds") is not None:
-                uptime.add_metric((s["device"],), s["uptime_seconds"])
+    _add((uptime,), rows["system"], "metrics.uptime", _uptime_blocks)
     yield from (cpu, memory, temperature, uptime)
 
 
-def _routing(rows: dict[str, dict[str, Any]]) -> Iterable[Metric]:
+def _health_blocks(row: Row) -> list[Block]:
+    cpu, memory, temperature = Block(), Block(), Block()
+    for r in row.data:
+        key = (r["device"], r.get("entity_name") or str(r.get("entity_index", 0)))
+        if r.get("cpu_percent") is not None:
+            cpu.add(key, r["cpu_percent"] / 100)
+        if r.get("memory_percent") is not None:
+            memory.add(key, r["memory_percent"] / 100)
+        if r.get("temperature_celsius") is not None:
+            temperature.add(key, r["temperature_celsius"])
+    return [cpu, memory, temperature]
+
+
+def _uptime_blocks(row: Row) -> list[Block]:
+    uptime = Block()
+    for s in row.data:
+        if s.get("uptime_seconds") is not None:
+            uptime.add((s["device"],), s["uptime_seconds"])
+    return [uptime]
+
+
+def _routing(rows: dict[str, dict[str, Row]]) -> Iterable[Metric]:
     """VRFs, routes per VRF, BGP sessions and firewall rules, as counts (bounded labels)."""
     vrf_ifs = _gauge("netops_vrf_interfaces", "Interfaces bound to a VRF", "device", "vrf")
     vrf_rts = _gauge(
         "netops_vrf_route_targets", "Route targets of a VRF", "device", "vrf", "direction"
     )
-    for row in rows["vrf"].values():
-        for v in row.data:
-            device, name = v["device"], v["name"]
-            vrf_ifs.add_metric((device, name), float(len(v.get("interfaces") or ())))
-            vrf_rts.add_metric((device, name, "import"), float(len(v.get("import_targets") or ())))
-            vrf_rts.add_metric((device, name, "export"), float(len(v.get("export_targets") or ())))
+    _add((vrf_ifs, vrf_rts), rows["vrf"], "metrics.vrf", _vrf_blocks)
     routes = _gauge(
         "netops_routes",
         "Routes in a routing table ('global' = no VRF)",
@@ -173,13 +219,7 @@ def _routing(rows: dict[str, dict[str, Any]]) -> Iterable[Metric]:
         "vrf",
         "protocol",
     )
-    for device, row in rows["route"].items():
-        counts: dict[tuple[str, str], int] = {}
-        for r in row.data:
-            key = (r.get("vrf") or "global", r["protocol"])
-            counts[key] = counts.get(key, 0) + 1
-        for (vrf, protocol), count in sorted(counts.items()):
-            routes.add_metric((device, vrf, protocol), float(count))
+    _add((routes,), rows["route"], "metrics.routes", _route_blocks)
     bgp = _gauge(
         "netops_bgp_peer_established",
         "1 when the BGP session is established",
@@ -187,21 +227,52 @@ def _routing(rows: dict[str, dict[str, Any]]) -> Iterable[Metric]:
         "peer",
         "vrf",
     )
-    for row in rows["bgp_peer"].values():
-        for b in row.data:
-            bgp.add_metric(
-                (b["device"], b["peer_address"], b.get("vrf") or "global"),
-                1.0 if b["state"] == "established" else 0.0,
-            )
+    _add((bgp,), rows["bgp_peer"], "metrics.bgp", _bgp_blocks)
     rules = _gauge("netops_firewall_rules", "Security policy rules", "device", "action")
-    for device, row in rows["firewall_rule"].items():
-        by_action = {"permit": 0, "deny": 0}
-        for f in row.data:
-            if f.get("enabled", True):
-                by_action[f["action"]] += 1
-        for action, count in by_action.items():
-            rules.add_metric((device, action), float(count))
+    _add((rules,), rows["firewall_rule"], "metrics.rules", _rule_blocks)
     yield from (vrf_ifs, vrf_rts, routes, bgp, rules)
+
+
+def _vrf_blocks(row: Row) -> list[Block]:
+    interfaces, targets = Block(), Block()
+    for v in row.data:
+        device, name = v["device"], v["name"]
+        interfaces.add((device, name), float(len(v.get("interfaces") or ())))
+        targets.add((device, name, "import"), float(len(v.get("import_targets") or ())))
+        targets.add((device, name, "export"), float(len(v.get("export_targets") or ())))
+    return [interfaces, targets]
+
+
+def _route_blocks(row: Row) -> list[Block]:
+    routes = Block()
+    counts: dict[tuple[str, str], int] = {}
+    for r in row.data:
+        key = (r.get("vrf") or "global", r["protocol"])
+        counts[key] = counts.get(key, 0) + 1
+    for (vrf, protocol), count in sorted(counts.items()):
+        routes.add((row.device, vrf, protocol), float(count))
+    return [routes]
+
+
+def _bgp_blocks(row: Row) -> list[Block]:
+    bgp = Block()
+    for b in row.data:
+        bgp.add(
+            (b["device"], b["peer_address"], b.get("vrf") or "global"),
+            1.0 if b["state"] == "established" else 0.0,
+        )
+    return [bgp]
+
+
+def _rule_blocks(row: Row) -> list[Block]:
+    rules = Block()
+    by_action = {"permit": 0, "deny": 0}
+    for f in row.data:
+        if f.get("enabled", True):
+            by_action[f["action"]] += 1
+    for action, count in by_action.items():
+        rules.add((row.device, action), float(count))
+    return [rules]
 
 
 def _events(store: Store) -> Iterable[Metric]:
