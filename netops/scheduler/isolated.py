@@ -102,9 +102,11 @@ async def run_isolated(name: str, run: JobFunction, context: JobContext) -> None
     process: BaseProcess = mp.Process(
         target=_child, args=(run, spec, send), name=f"netops-job-{name}", daemon=True
     )
-    process.start()
-    send.close()  # the child holds the only sending end: its death is EOF here
     try:
+        # off the event loop: start() pickles the inventory into a pipe the child reads
+        # only once its interpreter is up (seconds), and would block every request till then
+        await asyncio.to_thread(process.start)
+        send.close()  # the child holds the only sending end: its death is EOF here
         status, message = await asyncio.to_thread(_wait, process, receive)
     except BaseException:  # cancelled: shutdown or the job's timeout
         await asyncio.shield(asyncio.to_thread(stop, process))

@@ -13,7 +13,6 @@ and parses it back with prometheus_client's parser.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Sequence
 
 from prometheus_client.core import Metric
@@ -28,15 +27,14 @@ _OM_SUFFIXES = ("_created", "_gsum", "_gcount")
 def go_float(value: float) -> str:
     """A value as Go (and so Prometheus and prometheus_client) writes it."""
     d = float(value)
-    if d == _INF:
-        return "+Inf"
-    if d == -_INF:
-        return "-Inf"
-    if math.isnan(d):
-        return "NaN"
     s = repr(d)
+    last = s[-1]
+    if last == "f":  # inf, -inf
+        return "-Inf" if d < 0 else "+Inf"
+    if last == "n":
+        return "NaN"
     dot = s.find(".")
-    if d > 0 and dot > 6:  # Go switches to exponents sooner than Python
+    if dot > 6 and d > 0:  # Go switches to exponents sooner than Python
         mantissa = f"{s[0]}.{s[1:dot]}{s[dot + 1 :]}".rstrip("0.")
         return f"{mantissa}e+{dot - 1:02d}"
     return s
@@ -141,7 +139,7 @@ class _Labels:
 
     def __init__(self, kept: Kept | None = None) -> None:
         self.kept = kept
-        self.by_values: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self.by_values: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
         self.by_items: dict[tuple[tuple[str, str], ...], str] = {}
         self.names: dict[str, str] = {}
         self.values: dict[float, str] = {}
@@ -172,33 +170,40 @@ class _Labels:
         return found
 
 
-def _block_text(family: Series, block: Block, labels: _Labels) -> str:
-    key = (family.sample_name, family.labelnames)
-    if block._text is not None and block._for == key:
+class _Family:
+    """What every block of one family is written with (worked out once per family)."""
+
+    __slots__ = ("key", "names", "order", "prefix", "texts")
+
+    def __init__(self, family: Series, labels: _Labels) -> None:
+        self.key = (family.sample_name, family.labelnames)
+        self.prefix = _escape_name(family.sample_name, UNDERSCORES)
+        self.order, self.names = labels.rows_renderer(family.labelnames)
+        self.texts = labels.by_values.setdefault(family.labelnames, {})
+
+
+def _block_text(fam: _Family, block: Block, labels: _Labels) -> str:
+    if block._text is not None and block._for == fam.key:
         return block._text
-    prefix = _escape_name(family.sample_name, UNDERSCORES)
+    prefix, texts, numbers = fam.prefix, fam.texts, labels.values
     lines: list[str] = []
-    if not family.labelnames:
-        lines = [f"{prefix} {go_float(value)}\n" for _, value in block.rows]
-    else:
-        order, names = labels.rows_renderer(family.labelnames)
-        cache = labels.by_values
-        rendered = labels.values
-        key_names = family.labelnames
-        for values, value in block.rows:
-            number = (value and rendered.get(value)) or labels.value(value)
-            text = cache.get((key_names, values))
-            if text is None:
-                text = cache[(key_names, values)] = (
-                    "{"
-                    + ",".join(
-                        f'{n}="{escape_value(values[i])}"'
-                        for n, i in zip(names, order, strict=True)
-                    )
-                    + "}"
+    append = lines.append
+    for values, value in block.rows:
+        text = texts.get(values)
+        if text is None:
+            text = texts[values] = (
+                "{"
+                + ",".join(
+                    f'{n}="{escape_value(values[i])}"'
+                    for n, i in zip(fam.names, fam.order, strict=True)
                 )
-            lines.append(f"{prefix}{text} {number}\n")
-    block._text, block._for = "".join(lines), key
+                + "}"
+                if values or fam.names
+                else ""
+            )
+        number = (value and numbers.get(value)) or labels.value(value)
+        append(f"{prefix}{text} {number}\n")
+    block._text, block._for = "".join(lines), fam.key
     return block._text
 
 
@@ -207,7 +212,8 @@ def _series_lines(family: Series, labels: _Labels) -> Iterator[str]:
     if kept is not None and kept[0] == family.labelnames and kept[1] == family.blocks:
         yield kept[2]  # the same kept blocks as last time (compared by identity): same text
         return
-    text = "".join([_block_text(family, block, labels) for block in family.blocks])
+    fam = _Family(family, labels)
+    text = "".join([_block_text(fam, block, labels) for block in family.blocks])
     if labels.kept is not None and family.blocks and all(b._kept for b in family.blocks):
         labels.kept[family.sample_name] = (family.labelnames, list(family.blocks), text)
     elif labels.kept is not None:
