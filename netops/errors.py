@@ -130,3 +130,7 @@ class SnapshotError(NetopsError):
 
 class SignatureError(SnapshotError):
     """An identity snapshot's signature does not verify against a trusted key."""
+
+
+class JobError(NetopsError):
+    """A scheduled job run in a child process failed there (its error, as text) or died."""

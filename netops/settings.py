@@ -252,6 +252,12 @@ class ApiSettings(_Section):
         "Must be changed (32+ characters) outside development",
     )
     metrics_require_token: bool = Field(False, description="/metrics needs a viewer token")
+    metrics_reuse_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="A /metrics render younger than this answers the next scrape too "
+        "(Prometheus HA pairs scrape together); 0 = render every scrape",
+    )
     page_size: int = Field(100, ge=1, description="Items per page when 'limit' is not given")
     max_page_size: int = Field(1000, ge=1, description="Largest 'limit' a list accepts")
     stale_after_intervals: float = Field(
@@ -274,6 +280,12 @@ class SchedulerSettings(_Section):
         400.0, gt=0, description="Events older than this are deleted (law: logs >= 180 days)"
     )
     disabled_jobs: tuple[str, ...] = Field((), description="Job names not to run")
+    process_jobs: tuple[str, ...] = Field(
+        ("compliance_check",),
+        description="Jobs run in a child process of their own: CPU-heavy ones (a province "
+        "compliance run: ~35 s CPU, 2 GB) then never slow the API, and their memory goes "
+        "back to the system when they end",
+    )
     shutdown_grace: float = Field(
         30.0, ge=0, description="Seconds running jobs get to finish on shutdown"
     )

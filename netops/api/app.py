@@ -19,7 +19,7 @@ from netops import __version__
 from netops.api import errors
 from netops.api.deps import AppState, reject_unknown_query
 from netops.api.findings import ReportRenderer, SourceFactory
-from netops.api.metrics import build_registry
+from netops.api.metrics import Exposition, build_registry
 from netops.api.routers import (
     backups,
     compliance,
@@ -156,6 +156,7 @@ def create_app(
     )
     app.state.netops = state
     app.state.registry = build_registry(state)
+    app.state.exposition = Exposition(app.state.registry, settings.api.metrics_reuse_seconds)
     errors.install(app)
     viewer = requires("viewer")
     for router in ROUTERS:

@@ -19,15 +19,42 @@ from netops.api.schemas import (
 from netops.inventory import Device
 
 
-def summarise(state: AppState, snapshot: views.Snapshot, device: Device) -> DeviceSummary:
+def health_of(state: AppState, snapshot: views.Snapshot) -> dict[str, views.DeviceHealth]:
+    """Every inventory device's health, worked out once per snapshot."""
+    found: dict[str, views.DeviceHealth] | None = snapshot.memo.get("health")
+    if found is None:
+        interval = state.settings.snmp.interval
+        stale = state.settings.api.stale_after_intervals
+        inv = state.inventory
+        found = {
+            d.name: views.device_health(
+                inv, snapshot, d.name, interval=interval, stale_after_intervals=stale
+            )
+            for d in inv.devices
+        }
+        snapshot.memo["health"] = found
+    return found
+
+
+def device_state(state: AppState, snapshot: views.Snapshot, name: str) -> str:
+    return health_of(state, snapshot)[name].state
+
+
+def summarise(
+    state: AppState,
+    snapshot: views.Snapshot,
+    device: Device,
+    health: views.DeviceHealth | None = None,
+) -> DeviceSummary:
     inv = state.inventory
-    health = views.device_health(
-        inv,
-        snapshot,
-        device.name,
-        interval=state.settings.snmp.interval,
-        stale_after_intervals=state.settings.api.stale_after_intervals,
-    )
+    if health is None:
+        health = views.device_health(
+            inv,
+            snapshot,
+            device.name,
+            interval=state.settings.snmp.interval,
+            stale_after_intervals=state.settings.api.stale_after_intervals,
+        )
     site = inv.site_by_name.get(device.site)
     return DeviceSummary(
         name=device.name,
@@ -46,17 +73,18 @@ def summarise(state: AppState, snapshot: views.Snapshot, device: Device) -> Devi
 
 
 def summaries(state: AppState, snapshot: views.Snapshot) -> list[DeviceSummary]:
-    return [summarise(state, snapshot, d) for d in state.inventory.devices]
+    health = health_of(state, snapshot)
+    return [summarise(state, snapshot, d, health[d.name]) for d in state.inventory.devices]
 
 
-def count_states(items: Iterable[DeviceSummary]) -> StateCounts:
-    counts = StateCounts()
+def count_states(items: Iterable[DeviceSummary | views.DeviceHealth]) -> StateCounts:
+    counts: dict[str, int] = dict.fromkeys(views.STATE_ORDER, 0)
     for item in items:
-        setattr(counts, item.state, getattr(counts, item.state) + 1)
-    return counts
+        counts[item.state] += 1
+    return StateCounts(**counts)
 
 
-def worst(items: Iterable[DeviceSummary]) -> str | None:
+def worst(items: Iterable[DeviceSummary | views.DeviceHealth]) -> str | None:
     states = [i.state for i in items]
     return min(states, key=lambda s: views.STATE_ORDER[s]) if states else None
 
@@ -93,7 +121,7 @@ def backup_summary(
 
 def db_pair_outs(state: AppState, snapshot: views.Snapshot) -> list[DbPairOut]:
     backups = [db_backup_out(b) for b in views.db_backups(state.inventory, snapshot)]
-    collected = {s.device: s.collected_at for s in state.store.records("db_node")}
+    collected = snapshot.db_node_times
     return [
         DbPairOut(
             pair=p.pair,

@@ -2,10 +2,13 @@
 
 A job is ``Job(name, interval, function)``; ``function(context)`` does one full run
 (poll every device, back up every config, ...) and records its results in the store.
-Jobs named in ``scheduler.disabled_jobs`` are left out.
+Jobs named in ``scheduler.disabled_jobs`` are left out; those in ``scheduler.process_jobs``
+(default: the compliance run) run in a child process of their own.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from netops.backups.service import backup_devices, mask_key_of, policy_devices
 from netops.collectors.ssh import cli_sections, poll_devices
@@ -75,4 +78,6 @@ def registered_jobs(settings: Settings) -> list[Job]:
         Job("compliance_check", s.compliance_interval, compliance_check, description="checks"),
         Job("events_prune", 3600, events_prune, description="delete events past retention"),
     ]
-    return [j for j in jobs if j.name not in s.disabled_jobs]
+    return [
+        replace(j, isolate=j.name in s.process_jobs) for j in jobs if j.name not in s.disabled_jobs
+    ]

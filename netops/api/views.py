@@ -15,11 +15,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from netops.inventory import HaKind, Inventory, Role
 from netops.models import ConfigBackupStatus, DbBackup, DbNodeStatus, Interface, PollResult
 from netops.store import Store
+from netops.store.latest import Row, latest_cache
 
 DeviceState = Literal["down", "degraded", "stale", "unknown", "up"]
 #: Worst first: the order tables sort by.
@@ -28,46 +29,76 @@ STATE_ORDER: dict[str, int] = {"down": 0, "degraded": 1, "stale": 2, "unknown": 
 
 class Snapshot:
     """The store's latest state, read lazily and at most once per kind: poll results and
-    the records the views need (a device list reads polls and a few interfaces, not all)."""
+    the records the views need, through the store's :func:`latest_cache` (so a read
+    decodes only the rows that changed since the last one)."""
 
     def __init__(self, store: Store, taken_at: datetime) -> None:
         self.store = store
         self.taken_at = taken_at
-        self._interfaces_of: dict[str, dict[str, Interface]] = {}
+        self.cache = latest_cache(store)
+        self._oper: dict[str, dict[str, str | None]] = {}
+        self.memo: dict[str, Any] = {}  # what callers derive from this snapshot, kept with it
+        self._rows: dict[str, dict[str, Row]] = {}
 
     @cached_property
     def polls(self) -> dict[str, list[PollResult]]:
         polls: dict[str, list[PollResult]] = defaultdict(list)
-        for result in self.store.poll_results():
+        for result in self.cache.poll_results():
             polls[result.device].append(result)
         return dict(polls)
+
+    def kinds(self, kinds: tuple[str, ...]) -> dict[str, dict[str, Row]]:
+        """Every device's rows of these kinds (each kind read once per snapshot)."""
+        missing = tuple(k for k in kinds if k not in self._rows)
+        if missing:
+            self._rows.update(self.cache.kinds(missing))
+        return {k: self._rows[k] for k in kinds}
+
+    def rows(self, kind: str) -> dict[str, Row]:
+        """Every device's row of ``kind`` as stored (JSON dicts; typed on demand)."""
+        return self.kinds((kind,))[kind]
+
+    @property
+    def interface_rows(self) -> dict[str, Row]:
+        """Every device's interface records as stored (JSON dicts), by device."""
+        return self.rows("interface")
+
+    @cached_property
+    def interface_dicts(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every device's interfaces as stored (JSON dicts) by name (the last of a name wins)."""
+        return {
+            device: {d["name"]: d for d in row.data} for device, row in self.interface_rows.items()
+        }
 
     @cached_property
     def interfaces(self) -> dict[str, dict[str, Interface]]:
         """Every device's interfaces by name."""
         return {
-            stored.device: {r.name: r for r in stored.records if isinstance(r, Interface)}
-            for stored in self.store.records("interface")
+            device: {r.name: r for r in row.typed.records if isinstance(r, Interface)}
+            for device, row in self.interface_rows.items()
         }
 
     def interfaces_of(self, device: str) -> dict[str, Interface]:
-        """One device's interfaces (from ``interfaces`` when already read, else alone)."""
-        if "interfaces" in self.__dict__:
-            return self.interfaces.get(device, {})
-        if device not in self._interfaces_of:
-            self._interfaces_of[device] = {
-                r.name: r
-                for stored in self.store.records("interface", device)
-                for r in stored.records
-                if isinstance(r, Interface)
-            }
-        return self._interfaces_of[device]
+        """One device's interfaces."""
+        row = self.interface_rows.get(device)
+        if row is None:
+            return {}
+        return {r.name: r for r in row.typed.records if isinstance(r, Interface)}
+
+    def oper_status(self, device: str) -> dict[str, str | None]:
+        """One device's interfaces' ifOperStatus by name (no model built)."""
+        found = self._oper.get(device)
+        if found is None:
+            row = self.interface_rows.get(device)
+            found = {d["name"]: d.get("oper_status") for d in row.data} if row else {}
+            self._oper[device] = found
+        return found
 
     @cached_property
     def config_backups(self) -> dict[str, ConfigBackupStatus]:
         return {
             s.device: r
-            for s in self.store.records("config_backup")
+            for s in (row.typed for row in self.rows("config_backup").values())
             for r in s.records
             if isinstance(r, ConfigBackupStatus)
         }
@@ -76,15 +107,23 @@ class Snapshot:
     def db_nodes(self) -> dict[str, DbNodeStatus]:
         return {
             s.device: r
-            for s in self.store.records("db_node")
+            for s in (row.typed for row in self.rows("db_node").values())
             for r in s.records
             if isinstance(r, DbNodeStatus)
         }
 
     @cached_property
+    def db_node_times(self) -> dict[str, datetime]:
+        """When each database node's status was collected."""
+        return {device: row.collected_at for device, row in self.rows("db_node").items()}
+
+    @cached_property
     def db_backups(self) -> list[DbBackup]:
         return [
-            r for s in self.store.records("db_backup") for r in s.records if isinstance(r, DbBackup)
+            r
+            for s in (row.typed for row in self.rows("db_backup").values())
+            for r in s.records
+            if isinstance(r, DbBackup)
         ]
 
 
@@ -125,10 +164,10 @@ class Uplink:
 
 
 def _oper_up(snapshot: Snapshot, device: str, interface: str) -> bool | None:
-    record = snapshot.interfaces_of(device).get(interface)
-    if record is None or record.oper_status is None:
+    status = snapshot.oper_status(device).get(interface)
+    if status is None:
         return None
-    return record.oper_status == "up"
+    return status == "up"
 
 
 def uplinks(inventory: Inventory, snapshot: Snapshot, device: str) -> list[Uplink]:

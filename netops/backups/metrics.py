@@ -19,6 +19,7 @@ from netops.backups.status import device_config_status
 from netops.inventory import Inventory
 from netops.models import ConfigBackupStatus
 from netops.store import Store
+from netops.store.latest import latest_cache
 
 
 def families(store: Store, inventory: Inventory, now: datetime | None = None) -> Iterable[Metric]:
@@ -50,10 +51,11 @@ def families(store: Store, inventory: Inventory, now: datetime | None = None) ->
         labels=["device"],
     )
     counts: dict[str, int] = {}
-    for stored in store.records("config_backup"):
+    statuses = latest_cache(store).typed("config_backup")  # decoded once, kept while unchanged
+    for stored in statuses:
         if stored.records and isinstance(stored.records[0], ConfigBackupStatus):
             counts[stored.device] = stored.records[0].change_count
-    for row in device_config_status(inventory, store, at):
+    for row in device_config_status(inventory, store, at, statuses):
         labels = [row.target]
         if row.last_success is not None and row.age_seconds is not None:
             last_success.add_metric(labels, row.last_success.timestamp())

@@ -8,7 +8,7 @@ shows every backup the policies ask for in one table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -18,6 +18,7 @@ from netops.inventory import Inventory
 from netops.inventory.model import BackupRule
 from netops.models import ConfigBackupStatus
 from netops.store import Store
+from netops.store.state import StoredRecords
 
 Result = Literal["ok", "failed", "never"]
 
@@ -46,11 +47,15 @@ class BackupStatusRow(BaseModel):
 StatusSource = Callable[[Inventory, Store, datetime], list[BackupStatusRow]]
 
 
-def device_config_status(inv: Inventory, store: Store, now: datetime) -> list[BackupStatusRow]:
+def device_config_status(
+    inv: Inventory, store: Store, now: datetime, records: Iterable[StoredRecords] | None = None
+) -> list[BackupStatusRow]:
     """One row per device covered by a ``device_config`` policy (first matching policy wins),
-    then devices backed up although no policy covers them (policy ``(none)``, no age limit)."""
+    then devices backed up although no policy covers them (policy ``(none)``, no age limit).
+
+    ``records``: the ``config_backup`` records when the caller has read them already."""
     latest: dict[str, ConfigBackupStatus] = {}
-    for stored in store.records("config_backup"):
+    for stored in store.records("config_backup") if records is None else records:
         if stored.records and isinstance(stored.records[0], ConfigBackupStatus):
             latest[stored.device] = stored.records[0]
     rows: list[BackupStatusRow] = []

@@ -56,15 +56,7 @@ def _polling(store: Store, inv: Inventory) -> Iterator[Metric]:
         up.add_metric([name, d.site, d.role.value, inv.network_of(d)], 1.0 if ok else 0.0)
     yield from (up, success, duration, overrun)
 
-    failures = CounterMetricFamily(
-        "netops_poll_failures",
-        "Failed polls by reason since the store was created",
-        labels=["device", "transport", "reason"],
-    )
-    for stat, value in read_stats(store, FAILURES):
-        if stat.get("device") in known:
-            failures.add_metric([stat["device"], stat["transport"], stat["reason"]], value)
-    yield failures
+    yield from _failures(store, inv)
     last = GaugeMetricFamily(
         "netops_poll_last_success_timestamp_seconds",
         "Unix time the last successful poll ended",
@@ -74,14 +66,7 @@ def _polling(store: Store, inv: Inventory) -> Iterator[Metric]:
         if stat.get("device") in known:
             last.add_metric([stat["device"], stat["transport"]], value)
     yield last
-    cycle = GaugeMetricFamily(
-        "netops_poll_cycle_duration_seconds",
-        "Wall time for every device of the poller to be polled once",
-        labels=["transport"],
-    )
-    for stat, value in read_stats(store, CYCLE):
-        cycle.add_metric([stat["transport"]], value)
-    yield cycle
+    yield from _cycle(store)
 
 
 def _interfaces(
@@ -254,6 +239,38 @@ def _traps(store: Store) -> Iterator[Metric]:
     for labels, value in read_stats(store, TRAPS_RECEIVED):
         received.add_metric([labels["trap"]], value)
     yield received
+
+
+def stat_families(store: Store, inventory: Inventory) -> Iterable[Metric]:
+    """Only the families kept as stats (poll failures by reason, cycle time, traps): what
+    ``/metrics`` takes from here, its other sources giving the rest (same names)."""
+    yield from _failures(store, inventory)
+    yield from _cycle(store)
+    yield from _traps(store)
+
+
+def _failures(store: Store, inv: Inventory) -> Iterator[Metric]:
+    known = inv.device_by_name
+    failures = CounterMetricFamily(
+        "netops_poll_failures",
+        "Failed polls by reason since the store was created",
+        labels=["device", "transport", "reason"],
+    )
+    for stat, value in read_stats(store, FAILURES):
+        if stat.get("device") in known:
+            failures.add_metric([stat["device"], stat["transport"], stat["reason"]], value)
+    yield failures
+
+
+def _cycle(store: Store) -> Iterator[Metric]:
+    cycle = GaugeMetricFamily(
+        "netops_poll_cycle_duration_seconds",
+        "Wall time for every device of the poller to be polled once",
+        labels=["transport"],
+    )
+    for stat, value in read_stats(store, CYCLE):
+        cycle.add_metric([stat["transport"]], value)
+    yield cycle
 
 
 def families(store: Store, inventory: Inventory) -> Iterable[Metric]:

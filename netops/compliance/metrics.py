@@ -42,12 +42,11 @@ def families(store: Any, inventory: Any) -> Iterable[Metric]:
         last.add_metric([], run.finished_at.timestamp())
         known = set(inventory.device_by_name) if inventory is not None else None
         emitted: set[tuple[str, str, str]] = set()
-        for tracked in history.open_findings():
-            f = tracked.finding
-            if f.verdict != "FAIL" or f.check_id not in CATALOGUE:
+        for check_id, severity, verdict, devices in history.open_summaries():
+            if verdict != "FAIL" or check_id not in CATALOGUE:
                 continue
-            for device in f.devices:
-                key = (f.check_id, f.severity, device)
+            for device in devices:
+                key = (check_id, severity, device)
                 if (known is None or device in known) and key not in emitted:
                     emitted.add(key)
                     failing.add_metric(list(key), 1)

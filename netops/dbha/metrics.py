@@ -16,6 +16,7 @@ from netops.dbha.checks import database_pairs
 from netops.inventory import HaPair, Inventory
 from netops.models import DbBackup, DbBackupVerification, DbNodeStatus
 from netops.store import Store
+from netops.store.latest import Row, latest_cache
 
 ROLES = ("primary", "standby", "unknown")
 TRIGGERS = ("automatic", "manual")
@@ -97,23 +98,25 @@ class _Families:
 
 def _families(store: Store, inventory: Inventory, now: datetime) -> Iterator[Metric]:
     out = _Families()
+    cache = latest_cache(store)  # decoded once, kept while unchanged
+    rows = cache.kinds(("db_node", "db_backup", "db_verify"))
     failover_counts: dict[str, int] = {}
     for event in store.events(kind="db.failover", limit=1_000_000):
         pair_name = str(event.details.get("pair", ""))
         failover_counts[pair_name] = failover_counts.get(pair_name, 0) + 1
     for pair in database_pairs(inventory):
-        _nodes(out, store, pair)
+        _nodes(out, rows["db_node"], pair)
         out.failovers.add_metric([pair.name], float(failover_counts.get(pair.name, 0)))
-        _backups(out, store, pair, now)
+        _backups(out, rows["db_backup"], rows["db_verify"], pair, now)
     yield from out.all()
 
 
-def _nodes(out: _Families, store: Store, pair: HaPair) -> None:
+def _nodes(out: _Families, rows: dict[str, Row], pair: HaPair) -> None:
     nodes: list[DbNodeStatus] = [
         cast(DbNodeStatus, r)
         for member in pair.members
-        for stored in store.records("db_node", member)
-        for r in stored.records
+        if member in rows
+        for r in rows[member].typed.records
     ]
     standbys = {n.device for n in nodes if n.reachable and n.role == "standby"}
     for node in nodes:
@@ -143,8 +146,15 @@ def _nodes(out: _Families, store: Store, pair: HaPair) -> None:
         out.primaries.add_metric([pair.name], float(count))
 
 
-def _backups(out: _Families, store: Store, pair: HaPair, now: datetime) -> None:
-    backups = [cast(DbBackup, r) for s in store.records("db_backup", pair.name) for r in s.records]
+def _backups(
+    out: _Families,
+    backup_rows: dict[str, Row],
+    verify_rows: dict[str, Row],
+    pair: HaPair,
+    now: datetime,
+) -> None:
+    held = backup_rows.get(pair.name)
+    backups = [cast(DbBackup, r) for r in held.typed.records] if held else []
     for trigger in TRIGGERS:
         of_trigger = [b for b in backups if b.trigger == trigger]
         if not of_trigger:
@@ -158,11 +168,8 @@ def _backups(out: _Families, store: Store, pair: HaPair, now: datetime) -> None:
         if latest.size_bytes is not None:
             out.b_size.add_metric(labels, float(latest.size_bytes))
         out.b_ok.add_metric(labels, 1.0 if latest.ok else 0.0)
-    runs = [
-        cast(DbBackupVerification, r)
-        for s in store.records("db_verify", pair.name)
-        for r in s.records
-    ]
+    verified = verify_rows.get(pair.name)
+    runs = [cast(DbBackupVerification, r) for r in verified.typed.records] if verified else []
     if runs:
         latest_run = max(runs, key=lambda v: v.finished_at)
         out.v_ok.add_metric([pair.name], 1.0 if latest_run.ok else 0.0)

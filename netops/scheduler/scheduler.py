@@ -1,7 +1,8 @@
 """An asyncio scheduler: each registered job runs on its own interval, never twice at once.
 
 A job is a name, an interval and a callable taking a :class:`JobContext` (a coroutine
-function, or a plain function that is run in a worker thread). A failing job is
+function, or a plain function that is run in a worker thread, or with ``isolate`` in a
+child process of its own: :mod:`netops.scheduler.isolated`). A failing job is
 recorded (state, metrics) and tried again at its next due time; it never stops the
 scheduler or another job. The last run of every job is kept in the store, so after a
 restart a daily job that ran an hour ago waits 23 hours instead of running again.
@@ -22,6 +23,7 @@ from typing import Any
 
 from netops.errors import NotFoundError
 from netops.inventory import Inventory
+from netops.scheduler.isolated import can_isolate, run_isolated
 from netops.settings import Settings
 from netops.store import Store
 from netops.store.jobs import JobState, JobStateStore
@@ -51,6 +53,13 @@ class Job:
     run: JobFunction
     timeout: float | None = field(default=None, metadata={"doc": "None = the interval"})
     description: str = ""
+    isolate: bool = field(
+        default=False,
+        metadata={
+            "doc": "run in a child process (netops.scheduler.isolated); run must be "
+            "a module-level function"
+        },
+    )
 
     def __post_init__(self) -> None:
         if self.interval <= 0:
@@ -195,6 +204,11 @@ class Scheduler:
             log.exception("could not save the state of job %s", state.name)
 
     async def _call(self, job: Job) -> None:
+        if job.isolate:
+            if can_isolate(self.context):
+                await run_isolated(job.name, job.run, self.context)
+                return
+            log.warning("job %s runs in a thread: an in-memory database has no child", job.name)
         if inspect.iscoroutinefunction(job.run):
             await job.run(self.context)
             return

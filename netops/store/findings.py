@@ -188,6 +188,19 @@ class FindingHistory:
     def open_findings(self) -> list[TrackedFinding]:
         return self._query(select(FindingRow).where(FindingRow.resolved_at.is_(None)))
 
+    def open_summaries(self) -> list[tuple[str, str, str, list[str]]]:
+        """(check ID, severity, verdict, devices) of each open finding, without its evidence
+        (metrics and counts need no more; a province has thousands of open findings)."""
+        with self.store.session() as s:
+            rows = s.execute(
+                select(
+                    FindingRow.check_id, FindingRow.severity, FindingRow.verdict, FindingRow.devices
+                )
+                .where(FindingRow.resolved_at.is_(None))
+                .order_by(FindingRow.id)
+            ).all()
+        return [(r[0], r[1], r[2], list(r[3] or [])) for r in rows]
+
     def history(
         self, check_id: str | None = None, target: str | None = None
     ) -> list[TrackedFinding]:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from netops.api.metrics.collector import SOURCES, NetopsCollector, build_registry
+from netops.api.metrics.collector import SOURCES, Exposition, NetopsCollector, build_registry
 
-__all__ = ["SOURCES", "NetopsCollector", "build_registry"]
+__all__ = ["SOURCES", "Exposition", "NetopsCollector", "build_registry"]

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 
 from netops.api import views
+from netops.api.metrics.exposition import Series
 from netops.inventory import HaKind, Inventory, Role
 from netops.store import Store
 
 
 def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
     snapshot = views.read_snapshot(store)
-    uplink = GaugeMetricFamily(
+    uplink = Series(
         "netops_uplink_up",
         "1 when an uplink to the core is up (seen from the core's end when it has a record)",
-        labels=["device", "site", "interface", "peer", "group"],
+        ["device", "site", "interface", "peer", "group"],
     )
-    up_count = GaugeMetricFamily(
+    up_count = Series(
         "netops_uplinks_up",
         "Uplinks of an aggregation point that are up",
-        labels=["device", "site"],
+        ["device", "site"],
     )
-    expected = GaugeMetricFamily(
+    expected = Series(
         "netops_uplinks_expected",
         "Uplinks an aggregation point should have (inventory)",
-        labels=["device", "site"],
+        ["device", "site"],
     )
     for device in inventory.devices:
         if device.role is not Role.AGGREGATION:
@@ -40,10 +41,10 @@ def families(store: Store, inventory: Inventory) -> Iterable[Metric]:
             )
         if known:
             up_count.add_metric([device.name, device.site], sum(1 for u in known if u.up))
-    member = GaugeMetricFamily(
+    member = Series(
         "netops_ha_member_up",
         "1 when a member of an HA pair is up (database: reachable; others: last poll ok)",
-        labels=["pair", "kind", "device"],
+        ["pair", "kind", "device"],
     )
     for pair in inventory.ha_pairs:
         for name in pair.members:

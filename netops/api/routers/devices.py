@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from netops.api import views
-from netops.api.common import summaries, summarise
+from netops.api.common import health_of, summarise
 from netops.api.deps import Page, State
 from netops.api.errors import ERROR_RESPONSES, BadParameter
 from netops.api.schemas import DeviceDetail, DeviceSummary, LinkOut, StoredRecordsOut, Uplink
 from netops.api.schemas import Page as PageOf
 from netops.errors import NotFoundError
-from netops.inventory import Platform, Role, Site
+from netops.inventory import Device, Inventory, Platform, Role, Site
 from netops.models import RECORD_KINDS
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"], responses=ERROR_RESPONSES)
@@ -40,25 +40,36 @@ def list_devices(
     if zone is not None and zone not in inv.zone_by_name:
         raise BadParameter("zone", f"unknown zone {zone!r}")
     sites = _site_and_children(inv.sites, site) if site else None
-    items = [
+    needle = q.lower() if q is not None else None
+    # inventory filters first; device state only where a filter or the order needs it,
+    # and a summary only for the page
+    chosen = [
         d
-        for d in summaries(state, views.read_snapshot(state.store))
+        for d in inv.devices
         if (sites is None or d.site in sites)
-        and (role is None or d.role == role.value)
-        and (platform is None or d.platform == platform.value)
+        and (role is None or d.role is role)
+        and (platform is None or d.platform is platform)
         and (zone is None or zone in d.zones)
-        and (network is None or d.network == network)
-        and (status is None or d.state == status)
-        and (q is None or q.lower() in d.name.lower())
+        and (network is None or _network(inv, d) == network)
+        and (needle is None or needle in d.name.lower())
     ]
-    if sort == "state":
-        items.sort(key=lambda d: (views.STATE_ORDER[d.state], d.name))
+    snapshot = views.read_snapshot(state.store)
+    health = health_of(state, snapshot) if status is not None or sort == "state" else None
+    if health is not None and status is not None:
+        chosen = [d for d in chosen if health[d.name].state == status]
+    if sort == "state" and health is not None:
+        chosen.sort(key=lambda d: (views.STATE_ORDER[health[d.name].state], d.name))
     else:
-        items.sort(key=lambda d: d.name)
-    chunk = items[page.offset : page.offset + page.limit]
+        chosen.sort(key=lambda d: d.name)
+    page_of = chosen[page.offset : page.offset + page.limit]
+    items = [summarise(state, snapshot, d, health[d.name] if health else None) for d in page_of]
     return PageOf[DeviceSummary](
-        items=chunk, total=len(items), limit=page.limit, offset=page.offset
+        items=items, total=len(chosen), limit=page.limit, offset=page.offset
     )
+
+
+def _network(inv: Inventory, device: Device) -> str:
+    return "intranet" if inv.network_of(device) == "intranet" else "extranet"
 
 
 def _site_and_children(sites: tuple[Site, ...], root: str) -> set[str]:

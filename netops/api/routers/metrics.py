@@ -1,4 +1,5 @@
-"""``/metrics``: Prometheus exposition, built at scrape time from the store."""
+"""``/metrics``: Prometheus exposition, built at scrape time from the store (see
+:mod:`netops.api.metrics.collector` for how a scrape renders)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from netops.api.deps import State, _bearer, authenticate
 
@@ -26,4 +27,4 @@ def metrics(
 ) -> Response:
     if state.settings.api.metrics_require_token:
         authenticate(state, credentials, "viewer")
-    return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(request.app.state.exposition.get(), media_type=CONTENT_TYPE_LATEST)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from netops.api import views
-from netops.api.common import count_states, summaries, worst
+from netops.api.common import count_states, health_of, worst
 from netops.api.deps import Page, State
 from netops.api.errors import ERROR_RESPONSES, BadParameter
 from netops.api.schemas import Page as PageOf
@@ -28,9 +28,10 @@ def list_sites(
     inv = state.inventory
     if parent is not None and parent not in inv.site_by_name:
         raise BadParameter("parent", f"unknown site {parent!r}")
-    by_site: dict[str, list] = {}
-    for summary in summaries(state, views.read_snapshot(state.store)):
-        by_site.setdefault(summary.site, []).append(summary)
+    by_site: dict[str, list[views.DeviceHealth]] = {}
+    health = health_of(state, views.read_snapshot(state.store))
+    for d in inv.devices:
+        by_site.setdefault(d.site, []).append(health[d.name])
     items = []
     for site in inv.sites:
         if (kind is not None and site.kind is not kind) or (

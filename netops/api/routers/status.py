@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from netops.api import views
-from netops.api.common import backup_summary, count_states, db_pair_outs, summaries, worst
+from netops.api.common import backup_summary, count_states, db_pair_outs, health_of, worst
 from netops.api.deps import AppState, State
 from netops.api.errors import ERROR_RESPONSES
 from netops.api.routers.jobs import job_out
-from netops.api.schemas import DeviceSummary, FindingsStatus, SiteStatus, Status, ZoneStatus
+from netops.api.schemas import FindingsStatus, SiteStatus, Status, ZoneStatus
 
 router = APIRouter(prefix="/api/v1/status", tags=["status"], responses=ERROR_RESPONSES)
 
@@ -18,13 +18,14 @@ router = APIRouter(prefix="/api/v1/status", tags=["status"], responses=ERROR_RES
 def status(state: State) -> Status:
     inv = state.inventory
     snapshot = views.read_snapshot(state.store)
-    devices = summaries(state, snapshot)
-    by_site: dict[str, list[DeviceSummary]] = {}
-    by_zone: dict[str, list[DeviceSummary]] = {}
-    for d in devices:
-        by_site.setdefault(d.site, []).append(d)
+    health = health_of(state, snapshot)  # states only: no per-device summary is built
+    by_site: dict[str, list[views.DeviceHealth]] = {}
+    by_zone: dict[str, list[views.DeviceHealth]] = {}
+    for d in inv.devices:
+        h = health[d.name]
+        by_site.setdefault(d.site, []).append(h)
         for zone in d.zones:
-            by_zone.setdefault(zone, []).append(d)
+            by_zone.setdefault(zone, []).append(h)
     sites = [
         SiteStatus(
             site=s.name,
@@ -51,7 +52,7 @@ def status(state: State) -> Status:
     return Status(
         generated_at=snapshot.taken_at,
         network=inv.network.name,
-        devices=count_states(devices),
+        devices=count_states(health.values()),
         sites=sites,
         zones=zones,
         findings=_findings(state),
@@ -69,8 +70,14 @@ def _findings(state: AppState) -> FindingsStatus:
     if run is None:
         return FindingsStatus(available=False)
     failing: dict[str, int] = {}
-    for tracked in source.open_findings():
-        if tracked.finding.verdict == "FAIL":
-            severity = tracked.finding.severity
-            failing[severity] = failing.get(severity, 0) + 1
+    summaries = getattr(source, "open_summaries", None)  # no evidence read when it can
+    if summaries is not None:
+        for _check, severity, verdict, _devices in summaries():
+            if verdict == "FAIL":
+                failing[severity] = failing.get(severity, 0) + 1
+    else:
+        for tracked in source.open_findings():
+            if tracked.finding.verdict == "FAIL":
+                severity = tracked.finding.severity
+                failing[severity] = failing.get(severity, 0) + 1
     return FindingsStatus(available=True, last_run=run.finished_at, failing_by_severity=failing)

@@ -3,17 +3,16 @@ devices coloured by zone."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from netops.api import views
-from netops.api.common import summaries
+from netops.api.common import health_of
 from netops.api.deps import State
 from netops.api.errors import ERROR_RESPONSES
-from netops.api.schemas import DeviceSummary, Topology, TopologyEdge, TopologyNode, ZoneOut
-from netops.inventory import Inventory, ZoneKind
-from netops.models import LldpNeighbor
+from netops.api.schemas import Topology, TopologyEdge, TopologyNode, ZoneOut
+from netops.inventory import Device, Inventory, ZoneKind
 
 router = APIRouter(prefix="/api/v1/topology", tags=["topology"], responses=ERROR_RESPONSES)
 
@@ -45,11 +44,13 @@ def _resolver(inv: Inventory) -> dict[str, str]:
     return out
 
 
-def _remote(names: dict[str, str], entry: LldpNeighbor) -> str | None:
-    for key in (entry.remote_system_name, entry.remote_mgmt_address):
+def _remote(names: dict[str, str], entry: dict[str, Any]) -> str | None:
+    """The inventory name of an LLDP neighbour (a stored ``LldpNeighbor``), else what it says."""
+    system, address = entry.get("remote_system_name"), entry.get("remote_mgmt_address")
+    for key in (system, address):
         if key and (key in names or key.lower() in names):
             return names.get(key) or names[key.lower()]
-    return entry.remote_system_name or entry.remote_mgmt_address or entry.remote_chassis_id
+    return system or address or entry.get("remote_chassis_id")
 
 
 @router.get("", response_model=Topology, summary="Intended vs discovered links, zone colours")
@@ -63,18 +64,18 @@ def topology(
 ) -> Topology:
     inv = state.inventory
     snapshot = views.read_snapshot(state.store)
-    devices = {d.name: d for d in summaries(state, snapshot)}
+    health = health_of(state, snapshot)
+    devices = inv.device_by_name
     names = _resolver(inv)
     lldp: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     has_lldp: set[str] = set()
-    for stored in state.store.records("lldp"):
-        has_lldp.add(stored.device)
-        for entry in stored.records:
-            if isinstance(entry, LldpNeighbor):
-                lldp[(stored.device, entry.local_interface)] = (
-                    _remote(names, entry),
-                    entry.remote_port_id,
-                )
+    for device, row in snapshot.rows("lldp").items():  # stored JSON, no model per entry
+        has_lldp.add(device)
+        for entry in row.data:
+            lldp[(device, entry["local_interface"])] = (
+                _remote(names, entry),
+                entry.get("remote_port_id"),
+            )
     edges: list[TopologyEdge] = []
     matched: set[tuple[str, str]] = set()
     for link in inv.links:
@@ -127,14 +128,14 @@ def topology(
     nodes = [
         TopologyNode(
             id=d.name,
-            role=d.role,
+            role=d.role.value,
             site=d.site,
-            zones=d.zones,
-            network=d.network,
+            zones=list(d.zones),
+            network="intranet" if inv.network_of(d) == "intranet" else "extranet",
             colour=_colour(inv, d.zones),
-            state=d.state,
+            state=health[d.name].state,
         )
-        for d in devices.values()
+        for d in inv.devices
     ]
     known = set(devices)
     for edge in unexpected.values():
@@ -174,7 +175,7 @@ def topology(
     return Topology(zones=zones, nodes=nodes, edges=edges, counts=counts)
 
 
-def _crosses(devices: dict[str, DeviceSummary], a: str, b: str) -> bool:
+def _crosses(devices: dict[str, Device], a: str, b: str) -> bool:
     if a not in devices or b not in devices:
         return False
     return not set(devices[a].zones) & set(devices[b].zones)
