@@ -70,7 +70,6 @@ def update_stats(
                 row.updated_at = now
 
 
-
 def read_stats(store: Store, name: str) -> list[tuple[dict[str, Any], float]]:
     """Every (labels, value) of stat ``name``."""
     with store.session() as s:
