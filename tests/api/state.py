@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from netops.collectors.writer import CYCLE, FAILURES
 from netops.inventory import Inventory, Role
 from netops.models import (
     BgpPeer,
@@ -37,6 +38,7 @@ from netops.models import (
     Vrf,
 )
 from netops.store import Store
+from netops.store.stats import update_stats
 
 ONE_UPLINK_DOWN = "agg-jiefang"
 BOTH_UPLINKS_DOWN = "agg-binhe"
@@ -343,6 +345,14 @@ def seed(store: Store, inventory: Inventory, now: datetime | None = None) -> dat
     ]
     store.save_many(batch)
     store.save_poll_results(polls)
+    # the counters the poller keeps beside its results: failures by reason, cycle time
+    update_stats(
+        store,
+        add=[
+            (FAILURES, {"device": d, "transport": "snmp", "reason": "timeout"}, 3.0) for d in dead
+        ],
+        set_=[(CYCLE, {"transport": "snmp"}, 41.5)],
+    )
     store.add_events(
         [
             Event(
