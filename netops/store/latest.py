@@ -32,6 +32,28 @@ from netops.store.tables import LatestRecords, PollStatus
 _BULK_SHARE = 0.25
 _CHUNK = 500
 
+#: A poll result's key, and the token that changes whenever it is saved again
+_POLL_KEY = (PollStatus.device, PollStatus.transport)
+_POLL_TOKEN = (
+    PollStatus.id,
+    type_coerce(PollStatus.started_at, String),
+    PollStatus.duration_seconds,
+    PollStatus.ok,
+    PollStatus.overran,
+    PollStatus.reason,
+    func.length(cast(PollStatus.record_counts, Text)),
+    func.length(PollStatus.error),
+)
+
+
+def _queries(query: Any, device: Any, devices: list[str], bulk: bool) -> list[Any]:
+    """``query`` whole (a bulk read, the caller filters), or once per chunk of ``devices``."""
+    if bulk:
+        return [query]
+    return [
+        query.where(device.in_(devices[i : i + _CHUNK])) for i in range(0, len(devices), _CHUNK)
+    ]
+
 
 class Row:
     """One (device, kind) record set as stored: JSON dicts, typed records on demand."""
@@ -134,14 +156,7 @@ class LatestCache:
             LatestRecords.data,
         )
         base = select(*columns).where(LatestRecords.kind == kind)
-        queries = (
-            [base]
-            if bulk
-            else [
-                base.where(LatestRecords.device.in_(devices[i : i + _CHUNK]))
-                for i in range(0, len(devices), _CHUNK)
-            ]
-        )
+        queries = _queries(base, LatestRecords.device, devices, bulk)
         wanted = set(devices)
         out: dict[str, tuple[Token, Row]] = {}
         with self.store.engine.connect() as c:
@@ -157,18 +172,7 @@ class LatestCache:
     def poll_results(self) -> list[PollResult]:
         """Every latest poll result, sorted by device and transport (``Store.poll_results``)."""
         with self._lock:
-            query = select(
-                PollStatus.device,
-                PollStatus.transport,
-                PollStatus.id,
-                type_coerce(PollStatus.started_at, String),
-                PollStatus.duration_seconds,
-                PollStatus.ok,
-                PollStatus.overran,
-                PollStatus.reason,
-                func.length(cast(PollStatus.record_counts, Text)),
-                func.length(PollStatus.error),
-            )
+            query = select(*_POLL_KEY, *_POLL_TOKEN)
             with self.store.engine.connect() as c:
                 tokens = {(r[0], r[1]): tuple(r[2:]) for r in c.execute(query)}
             held = self._polls
@@ -189,29 +193,14 @@ class LatestCache:
         self, keys: list[tuple[str, str]], bulk: bool
     ) -> dict[tuple[str, str], tuple[Token, PollResult]]:
         query = select(
-            PollStatus.device,
-            PollStatus.transport,
-            PollStatus.id,
-            type_coerce(PollStatus.started_at, String),
-            PollStatus.duration_seconds,
-            PollStatus.ok,
-            PollStatus.overran,
-            PollStatus.reason,
-            func.length(cast(PollStatus.record_counts, Text)),
-            func.length(PollStatus.error),
+            *_POLL_KEY,
+            *_POLL_TOKEN,
             PollStatus.started_at,
             PollStatus.error,
             PollStatus.record_counts,
         )
         devices = sorted({d for d, _ in keys})
-        queries: Iterable[Any] = (
-            [query]
-            if bulk
-            else [
-                query.where(PollStatus.device.in_(devices[i : i + _CHUNK]))
-                for i in range(0, len(devices), _CHUNK)
-            ]
-        )
+        queries = _queries(query, PollStatus.device, devices, bulk)
         wanted = set(keys)
         out: dict[tuple[str, str], tuple[Token, PollResult]] = {}
         with self.store.engine.connect() as c:
