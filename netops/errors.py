@@ -88,6 +88,10 @@ class DbToolError(NetopsError):
     """A local PostgreSQL or pgBackRest command failed (the message carries its output)."""
 
 
+class StoreSchemaError(NetopsError):
+    """The state database was made by another netops and cannot be brought up to date."""
+
+
 class HistoryError(NetopsError):
     """The config backup history (a git repository) could not be read or written."""
 
