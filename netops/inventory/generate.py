@@ -324,7 +324,28 @@ def build_district(index: int, prefix: str, rng: random.Random) -> District:
 
     # -- Internet edge: border router -> IPS -> firewall pair -> core ------------------------
     edge = site("internet-edge", "internet_edge", ["internet", "management"], "互联网出口")
-    br = device("edge.yaml", "edge-br-1", "border_router", "cisco_ios", edge, "ISR4451-X/K9")
+    outside = _net(str(plan.internet.network_address), 0, 29)  # border router and firewalls
+    uplink = IPv4Network(f"{plan.internet.broadcast_address - 3}/30")  # to the provider
+    br = device(
+        "edge.yaml",
+        "edge-br-1",
+        "border_router",
+        "cisco_ios",
+        edge,
+        "ISR4451-X/K9",
+        interfaces=[
+            {
+                "name": "GigabitEthernet0/0/0",
+                "address": f"{uplink.broadcast_address - 1}/30",
+                "description": "uplink to the Internet access provider",
+            },
+            {
+                "name": "GigabitEthernet0/0/1",
+                "address": f"{_host(outside, 1)}/29",
+                "description": "outside of the firewall pair (through the IPS)",
+            },
+        ],
+    )
     ips = device("edge.yaml", "edge-ips-1", "ips", "huawei_usg", edge, "NIP6620")
     fws = [
         device(
@@ -337,7 +358,12 @@ def build_district(index: int, prefix: str, rng: random.Random) -> District:
             zones=["internet", "public", "management"],
             ha_group=p + "edge-fw-pair",
             interfaces=[
-                {"name": "GigabitEthernet1/0/0", "crossing": "firewall", "description": "untrust"},
+                {
+                    "name": "GigabitEthernet1/0/0",
+                    "address": f"{_host(outside, 1 + n)}/29",
+                    "crossing": "firewall",
+                    "description": "untrust",
+                },
                 {"name": "GigabitEthernet1/0/1", "crossing": "firewall", "description": "trust"},
             ],
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ipaddress import IPv4Interface
 from typing import TYPE_CHECKING
 
-from netops.inventory import HaKind, Platform, Role
+from netops.inventory import HaKind, Platform, Role, ZoneKind
 from netops.lab import secrets as sec
 from netops.lab.state import management_network, services_addresses
 
@@ -59,6 +59,39 @@ def _default_gateway(lab: Lab, dev: LabDevice) -> str | None:
     if lab.inventory.network_of(dev.device) == "intranet":
         return None
     return str(management_network(lab.inventory, dev.device).network_address + 254)
+
+
+def _border_routes(lab: Lab, dev: LabDevice) -> list[tuple[str, str, str]]:
+    """(prefix, mask, next hop) of a border router: the default route to the provider (the
+    other end of its unlinked uplink), the public zone's prefixes to the firewall pair's
+    outside address, the management prefix to the management gateway."""
+    inv = lab.inventory
+    linked = {p.name for p in dev.ports if p.link is not None}
+    mine = [i.address for i in dev.device.interfaces if i.address is not None]
+    uplinks = [i.address for i in dev.device.interfaces if i.address and i.name not in linked]
+    routes: list[tuple[str, str, str]] = []
+    for up in uplinks[:1]:
+        provider = next(h for h in up.network.hosts() if h != up.ip)
+        routes.append(("0.0.0.0", "0.0.0.0", str(provider)))
+    outside = sorted(
+        (i.address.ip, fw.name)
+        for fw in inv.devices
+        if fw.role is Role.FIREWALL
+        for i in fw.interfaces
+        if i.address is not None and any(i.address.ip in a.network for a in mine)
+    )
+    if outside:
+        for zone in inv.zones:
+            if zone.kind is ZoneKind.PUBLIC:
+                routes += [
+                    (str(p.network_address), str(p.netmask), str(outside[0][0]))
+                    for p in zone.prefixes
+                ]
+    mgmt = next((z for z in inv.zones if z.kind is ZoneKind.MANAGEMENT), None)
+    gw = _default_gateway(lab, dev)
+    if mgmt and gw:
+        routes += [(str(p.network_address), str(p.netmask), gw) for p in mgmt.prefixes]
+    return routes
 
 
 def generate_config(lab: Lab, dev: LabDevice) -> str:
@@ -659,7 +692,10 @@ def _ios(lab: Lab, dev: LabDevice) -> str:
         body += [*block, "!"]
     gw = _default_gateway(lab, dev)
     body += ["no ip http server", "no ip http secure-server", "!"]
-    if gw:
+    if dev.device.role is Role.BORDER_ROUTER:
+        body += [f"ip route {net} {mask} {hop}" for net, mask, hop in _border_routes(lab, dev)]
+        body += ["!"]
+    elif gw:
         body += [f"ip route 0.0.0.0 0.0.0.0 {gw}", "!"]
     body += [
         "ip access-list standard MGMT-ONLY",

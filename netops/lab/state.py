@@ -136,6 +136,11 @@ class LabDevice:
     def port_by_name(self) -> dict[str, Port]:
         return {p.name: p for p in self.ports}
 
+    @cached_property
+    def addressed(self) -> frozenset[str]:
+        """Names of the interfaces the inventory gives an address."""
+        return frozenset(i.name for i in self.device.interfaces if i.address is not None)
+
     @property
     def config_text(self) -> str:
         """The running configuration (generated from the inventory on first use)."""
@@ -239,7 +244,9 @@ class Lab:
             ):
                 return True
         if port.if_type == 6:
-            return port.name in ("eth0", "MEth0/0/1")  # management ports are cabled out of band
+            # management ports are cabled out of band; an addressed port with no declared link
+            # goes outside the inventory (the border router's uplink to its provider)
+            return port.name in ("eth0", "MEth0/0/1") or port.name in dev.addressed
         return True
 
     def lldp_rows(self, dev: LabDevice) -> list[LldpRow]:

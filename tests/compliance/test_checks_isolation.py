@@ -465,3 +465,50 @@ def test_is01_a_loop_cable_on_an_intranet_switch_is_no_breach(clean: Snapshot, r
     assert failing(f) == []
     loop = one(f, "in-acc-2:GigabitEthernet1/0/10 <-> in-acc-2:GigabitEthernet1/0/11")
     assert (loop.verdict, loop.devices) == ("NEEDS_EVIDENCE", ("in-acc-2",))
+
+
+def _provider_default(snap: Snapshot) -> None:
+    """edge-br-1's uplink to its provider and the default route over it."""
+    append(
+        snap,
+        "edge-br-1",
+        "interface",
+        Interface(device="edge-br-1", name="GigabitEthernet0/0/0", addresses=("10.128.31.254/30",)),
+    )
+    append(
+        snap,
+        "edge-br-1",
+        "route",
+        Route(device="edge-br-1", prefix="0.0.0.0/0", next_hop="10.128.31.253", protocol="static"),
+    )
+
+
+def test_is08_default_route_back_to_the_provider_does_not_enter(clean: Snapshot, run: Run) -> None:
+    _provider_default(clean)
+    walks = {f.target: f for f in run(clean, "IS-08")}
+    police = walks["edge-br-1 -> dedicated-police"]
+    assert police.verdict == "PASS" and "goes back to the provider" in police.summary
+    assert any("0.0.0.0/0 next hop 10.128.31.253" in e.text for e in police.evidence)
+
+
+def test_is08_unknown_next_hop_inside_a_protected_zone_needs_evidence(
+    clean: Snapshot, run: Run
+) -> None:
+    # the same default route, but toward an address of the public zone nobody owns: it is
+    # not the provider, and the walk cannot say where the traffic goes
+    append(
+        clean,
+        "edge-br-1",
+        "interface",
+        Interface(device="edge-br-1", name="GigabitEthernet0/0/2", addresses=("10.0.99.1/30",)),
+    )
+    append(
+        clean,
+        "edge-br-1",
+        "route",
+        Route(device="edge-br-1", prefix="0.0.0.0/0", next_hop="10.0.99.2", protocol="static"),
+    )
+    walks = {f.target: f for f in run(clean, "IS-08")}
+    police = walks["edge-br-1 -> dedicated-police"]
+    assert police.verdict == "NEEDS_EVIDENCE"
+    assert "next hop 10.0.99.2 not resolvable" in police.summary

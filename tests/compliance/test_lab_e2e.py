@@ -97,6 +97,11 @@ def test_clean_lab_has_no_fail(clean: dict[tuple[str, str], Finding]) -> None:
     } <= passed
     # the extranet VRFs' default routes resolve to the firewall (ARP -> chassis MAC from LLDP)
     assert clean[("IS-06", "core-1/ZW_PUBLIC")].verdict == "PASS"
+    # from the border router, the public zone is reached through the firewall pair's outside
+    # address; every department zone falls to the default route back to the provider
+    walks = {k[1]: f for k, f in clean.items() if k[0] == "IS-08"}
+    assert len(walks) == 6 and {f.verdict for f in walks.values()} == {"PASS"}
+    assert any(e.device == "edge-fw-1" for e in walks["edge-br-1 -> public"].evidence)
 
 
 # fault kind -> {(check, target): devices of the finding}; the device(s) it touches come from the lab

@@ -753,10 +753,22 @@ def forwarding_walk(ctx: Context) -> Iterator[Finding]:
                     "IS-08",
                     "PASS",
                     target,
-                    f"{len(results)} walks toward {zone}: each reaches a firewall first or has no route",
+                    f"{len(results)} walks toward {zone}: each reaches a firewall first, "
+                    "has no route, or goes back to the provider",
                     [border.name],
                     passed[0][2] if passed else tables_ev,
                 )
+
+
+def _leaves_network(ctx: Context, device: str, next_hop: str | None) -> bool:
+    """A border router's next hop that is no known device and lies in the Internet zone or
+    in no zone at all: the provider's end of the uplink."""
+    owner = ctx.device(device)
+    address = _address(next_hop)
+    if owner is None or owner.role is not Role.BORDER_ROUTER or address is None:
+        return False
+    zone = ctx.zone_of_address(address)
+    return zone is None or ctx.zone_kind(zone) is ZoneKind.INTERNET
 
 
 def _walk(
@@ -786,6 +798,14 @@ def _walk(
             nxt = (node[0], "" if r.next_hop_vrf == "public" else r.next_hop_vrf)
         else:
             found = hops.resolve(node[0], r.next_hop, r.interface)
+            if found is None and _leaves_network(ctx, node[0], r.next_hop):
+                return (
+                    "PASS",
+                    f"toward {dest}: {' -> '.join(path)} hands it back to the provider "
+                    f"({r.next_hop}, outside the protected zones): it does not enter",
+                    evidence,
+                    path,
+                )
             if found is None:
                 return (
                     "NEEDS_EVIDENCE",
